@@ -1,0 +1,149 @@
+#ifndef SIPSIM_SIP_MESSAGE_H
+#define SIPSIM_SIP_MESSAGE_H
+
+#include "result.h"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sipsim
+{
+
+/// One header line as it appears on the wire after unfolding. The name is stored in its
+/// canonical long form for headers we know ("v" and "via" become "Via"); unknown header
+/// names are kept verbatim. The value has surrounding whitespace trimmed and folded
+/// continuation lines joined with a single space.
+struct HeaderField
+{
+    std::string name;
+    std::string value;
+
+    bool operator==(const HeaderField& other) const
+    {
+        return name == other.name && value == other.value;
+    }
+};
+
+/// The canonical spelling for a header name: compact forms expanded and known names in
+/// their RFC capitalisation ("call-id" -> "Call-ID", "i" -> "Call-ID"); unknown names as given.
+std::string CanonicalHeaderName(std::string_view name);
+
+/// Case-insensitive, compact-form-aware header name comparison ("v" matches "Via").
+bool HeaderNameEquals(std::string_view a, std::string_view b);
+
+/// Splits a header value at top-level commas, ignoring commas inside quoted strings and
+/// angle brackets. Each element is trimmed. Used for Via, Contact, Route, Record-Route, ...
+std::vector<std::string_view> SplitHeaderList(std::string_view value);
+
+/// A SIP request or response (RFC 3261 §7). Headers keep their order; the body is opaque.
+class SipMessage
+{
+public:
+    static SipMessage MakeRequest(std::string method, std::string requestUri);
+    static SipMessage MakeResponse(int statusCode, std::string reasonPhrase);
+
+    bool IsRequest() const { return m_isRequest; }
+    bool IsResponse() const { return !m_isRequest; }
+
+    // Request line (meaningful for requests only).
+    const std::string& Method() const { return m_method; }
+    const std::string& RequestUri() const { return m_requestUri; }
+    void SetMethod(std::string method) { m_method = std::move(method); }
+    void SetRequestUri(std::string uri) { m_requestUri = std::move(uri); }
+
+    // Status line (meaningful for responses only).
+    int StatusCode() const { return m_statusCode; }
+    const std::string& ReasonPhrase() const { return m_reasonPhrase; }
+    void SetStatus(int code, std::string reason);
+
+    const std::string& Version() const { return m_version; }
+    void SetVersion(std::string version) { m_version = std::move(version); }
+
+    const std::vector<HeaderField>& Headers() const { return m_headers; }
+    std::vector<HeaderField>& MutableHeaders() { return m_headers; }
+
+    /// The value of the first header with that name, or nullptr.
+    const std::string* Get(std::string_view name) const;
+    /// Every value of that header across all its lines, split at top-level commas
+    /// (for list-valued headers such as Via, Route, Contact). Views into this message.
+    std::vector<std::string_view> GetAll(std::string_view name) const;
+    /// Number of header lines with that name.
+    std::size_t Count(std::string_view name) const;
+    bool Has(std::string_view name) const { return Get(name) != nullptr; }
+
+    /// Appends a header line (name canonicalised).
+    void Add(std::string_view name, std::string value);
+    /// Inserts a header line before the first line with the same name, or appends.
+    void Prepend(std::string_view name, std::string value);
+    /// Replaces the first line with that name (removing the others), or appends.
+    void Set(std::string_view name, std::string value);
+    /// Removes every line with that name; returns how many.
+    std::size_t Remove(std::string_view name);
+    /// Removes the first element of a list-valued header (e.g. the top Via), dropping the
+    /// line when it becomes empty. Returns false if there was none.
+    bool RemoveFirstValue(std::string_view name);
+
+    const std::string& Body() const { return m_body; }
+    /// Sets the body and the Content-Length header to match.
+    void SetBody(std::string body);
+    /// Sets the body and the Content-Type and Content-Length headers.
+    void SetBody(std::string body, std::string_view contentType);
+
+    bool operator==(const SipMessage& other) const;
+    bool operator!=(const SipMessage& other) const { return !(*this == other); }
+
+    /// Canonical wire form: start line, "Name: value" CRLF per header, CRLF, body.
+    std::string Serialize() const;
+    /// Appends the canonical wire form to out (avoids a copy on the hot path).
+    void SerializeTo(std::string& out) const;
+
+private:
+    bool m_isRequest = true;
+    std::string m_method;
+    std::string m_requestUri;
+    int m_statusCode = 0;
+    std::string m_reasonPhrase;
+    std::string m_version = "SIP/2.0";
+    std::vector<HeaderField> m_headers;
+    std::string m_body;
+};
+
+/// How strict the parser is about framing.
+enum class Framing
+{
+    Datagram, ///< UDP: Content-Length optional; when absent the body runs to the end
+    Stream,   ///< TCP: Content-Length mandatory; exactly one message must be given
+};
+
+/// Parses exactly one SIP message. Never throws; malformed input yields a ParseError with
+/// a reason and, where known, the line and column. Checks performed: start line grammar,
+/// SIP version, header line syntax, mandatory headers (To, From, Call-ID, CSeq, Via,
+/// Max-Forwards is not mandatory on the wire), CSeq number/method (and that the CSeq method
+/// matches the request method), Content-Length numeric and not larger than the body,
+/// status code 100..699, Request-URI without whitespace.
+Result<SipMessage> ParseMessage(std::string_view data, Framing framing = Framing::Datagram);
+
+/// Outcome of looking for one message boundary in a byte stream (TCP).
+struct FrameScan
+{
+    enum class Status
+    {
+        Complete, ///< a message of `length` bytes starts at the front of the buffer
+        NeedMore, ///< keep reading
+        Error,    ///< the stream cannot be framed (e.g. missing Content-Length)
+    };
+    Status status = Status::NeedMore;
+    std::size_t skip = 0;   ///< leading CRLF keep-alive bytes before the message
+    std::size_t length = 0; ///< message length in bytes, after the skipped prefix
+    ParseError error;
+};
+
+/// Finds the end of the first message in a stream buffer (RFC 3261 §18.3). Leading CRLFs
+/// (keep-alives, RFC 5626) are reported in `skip`; the message is buffer[skip, skip+length).
+FrameScan ScanStreamFrame(std::string_view buffer);
+
+} // namespace sipsim
+
+#endif
