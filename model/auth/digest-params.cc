@@ -1,0 +1,32 @@
+#include "digest-params.h"
+
+#include <cctype>
+
+namespace sipsim
+{
+
+bool
+AuthEqualsIgnoreCase(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size())
+    {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i)
+    {
+        if (std::tolower(static_cast<unsigned char>(a[i])) !=
+            std::tolower(static_cast<unsigned char>(b[i])))
+        {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool
+IsDigestScheme(const AuthHeader& header)
+{
+    return AuthEqualsIgnoreCase(header.scheme, "Digest");
+}
+
+} // namespace sipsim

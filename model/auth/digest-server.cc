@@ -1,0 +1,365 @@
+#include "digest-server.h"
+
+#include "digest-params.h"
+
+namespace sipsim
+{
+
+namespace
+{
+
+constexpr std::size_t kStampDigits = 16; ///< hex digits of the issue time and of the salt
+constexpr std::size_t kMacDigits = 32;   ///< hex digits of the keyed hash kept in the nonce
+
+std::string
+HexU64(uint64_t value)
+{
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string text(kStampDigits, '0');
+    for (std::size_t i = kStampDigits; i-- > 0;)
+    {
+        text[i] = kHex[value & 0x0f];
+        value >>= 4;
+    }
+    return text;
+}
+
+std::optional<uint64_t>
+ParseHexU64(std::string_view text)
+{
+    if (text.size() != kStampDigits)
+    {
+        return std::nullopt;
+    }
+    uint64_t value = 0;
+    for (char c : text)
+    {
+        uint64_t digit = 0;
+        if (c >= '0' && c <= '9')
+        {
+            digit = static_cast<uint64_t>(c - '0');
+        }
+        else if (c >= 'a' && c <= 'f')
+        {
+            digit = static_cast<uint64_t>(c - 'a' + 10);
+        }
+        else
+        {
+            return std::nullopt;
+        }
+        value = (value << 4) | digit;
+    }
+    return value;
+}
+
+DigestAlgorithm
+BaseAlgorithm(DigestAlgorithm algorithm)
+{
+    switch (algorithm)
+    {
+    case DigestAlgorithm::Md5Sess:
+        return DigestAlgorithm::Md5;
+    case DigestAlgorithm::Sha256Sess:
+        return DigestAlgorithm::Sha256;
+    case DigestAlgorithm::Sha512_256Sess:
+        return DigestAlgorithm::Sha512_256;
+    default:
+        return algorithm;
+    }
+}
+
+} // namespace
+
+// ---- CredentialStore ---------------------------------------------------------------------
+
+void
+CredentialStore::AddUser(std::string username, std::string password)
+{
+    m_users[std::move(username)].password = std::move(password);
+}
+
+void
+CredentialStore::AddHa1(std::string username, DigestAlgorithm algorithm, std::string ha1)
+{
+    m_users[std::move(username)].ha1[BaseAlgorithm(algorithm)] = std::move(ha1);
+}
+
+void
+CredentialStore::Remove(std::string_view username)
+{
+    auto it = m_users.find(username);
+    if (it != m_users.end())
+    {
+        m_users.erase(it);
+    }
+}
+
+bool
+CredentialStore::Has(std::string_view username) const
+{
+    return m_users.find(username) != m_users.end();
+}
+
+std::optional<std::string>
+CredentialStore::Ha1(std::string_view username, std::string_view realm,
+                     DigestAlgorithm algorithm) const
+{
+    auto it = m_users.find(username);
+    if (it == m_users.end())
+    {
+        return std::nullopt;
+    }
+    const User& user = it->second;
+    auto ha1 = user.ha1.find(BaseAlgorithm(algorithm));
+    if (ha1 != user.ha1.end())
+    {
+        return ha1->second;
+    }
+    if (user.password)
+    {
+        return ComputeHa1(algorithm, username, realm, *user.password);
+    }
+    return std::nullopt;
+}
+
+// ---- DigestServer ------------------------------------------------------------------------
+
+const char*
+DigestVerdictName(DigestVerdict verdict)
+{
+    switch (verdict)
+    {
+    case DigestVerdict::Ok:
+        return "Ok";
+    case DigestVerdict::NoCredentials:
+        return "NoCredentials";
+    case DigestVerdict::UnknownUser:
+        return "UnknownUser";
+    case DigestVerdict::WrongPassword:
+        return "WrongPassword";
+    case DigestVerdict::StaleNonce:
+        return "StaleNonce";
+    case DigestVerdict::UnknownNonce:
+        return "UnknownNonce";
+    case DigestVerdict::ReplayedNonceCount:
+        return "ReplayedNonceCount";
+    case DigestVerdict::RealmMismatch:
+        return "RealmMismatch";
+    case DigestVerdict::UnsupportedAlgorithm:
+        return "UnsupportedAlgorithm";
+    case DigestVerdict::Malformed:
+        return "Malformed";
+    }
+    return "Malformed";
+}
+
+DigestServer::DigestServer(DigestServerConfig config, CredentialStore credentials,
+                           RandomSource& random)
+    : m_config(std::move(config)), m_credentials(std::move(credentials)), m_random(random)
+{
+    if (m_config.maxOutstandingNonces == 0)
+    {
+        m_config.maxOutstandingNonces = 1;
+    }
+    m_key = HexU64(m_random.NextU64()) + HexU64(m_random.NextU64());
+    m_opaque = HexU64(m_random.NextU64());
+}
+
+AuthHeader
+DigestServer::Challenge(TimePoint now, bool stale)
+{
+    Purge(now);
+    while (m_nonces.size() >= m_config.maxOutstandingNonces)
+    {
+        m_nonces.erase(m_issueOrder.front());
+        m_issueOrder.pop_front();
+    }
+    std::string nonce = MakeNonce(now, m_random.NextU64());
+    m_nonces[nonce] = NonceState{now, 0};
+    m_issueOrder.push_back(nonce);
+
+    AuthHeader challenge;
+    challenge.scheme = "Digest";
+    challenge.Set("realm", m_config.realm, true);
+    if (m_config.qop)
+    {
+        challenge.Set("qop", m_config.authInt ? "auth,auth-int" : "auth", true);
+    }
+    challenge.Set("nonce", std::move(nonce), true);
+    challenge.Set("opaque", m_opaque, true);
+    challenge.Set("algorithm", DigestAlgorithmName(m_config.algorithm), false);
+    if (stale)
+    {
+        challenge.Set("stale", "TRUE", false);
+    }
+    return challenge;
+}
+
+DigestVerdict
+DigestServer::Verify(TimePoint now, std::string_view method, const AuthHeader& credentials,
+                     std::string_view body)
+{
+    Purge(now);
+    if (!IsDigestScheme(credentials))
+    {
+        return DigestVerdict::NoCredentials;
+    }
+    std::optional<std::string> username = credentials.Get("username");
+    std::optional<std::string> realm = credentials.Get("realm");
+    std::optional<std::string> nonce = credentials.Get("nonce");
+    std::optional<std::string> uri = credentials.Get("uri");
+    std::optional<std::string> response = credentials.Get("response");
+    if (!username || !realm || !nonce || !uri || !response)
+    {
+        return DigestVerdict::Malformed;
+    }
+    if (*realm != m_config.realm)
+    {
+        return DigestVerdict::RealmMismatch;
+    }
+    std::optional<DigestAlgorithm> algorithm =
+        ParseDigestAlgorithm(credentials.Get("algorithm").value_or("MD5"));
+    if (!algorithm || *algorithm != m_config.algorithm)
+    {
+        return DigestVerdict::UnsupportedAlgorithm;
+    }
+
+    // qop must be one we offered; a client dropping it would downgrade to RFC 2069 and lose
+    // the nc replay check.
+    DigestQop qop = DigestQop::None;
+    std::optional<uint32_t> nc;
+    std::string ncText;
+    std::string cnonce;
+    std::optional<std::string> qopText = credentials.Get("qop");
+    if (m_config.qop != qopText.has_value())
+    {
+        return DigestVerdict::Malformed;
+    }
+    if (qopText)
+    {
+        if (AuthEqualsIgnoreCase(*qopText, "auth"))
+        {
+            qop = DigestQop::Auth;
+        }
+        else if (m_config.authInt && AuthEqualsIgnoreCase(*qopText, "auth-int"))
+        {
+            qop = DigestQop::AuthInt;
+        }
+        else
+        {
+            return DigestVerdict::Malformed;
+        }
+        ncText = credentials.Get("nc").value_or("");
+        nc = ParseNonceCount(ncText);
+        cnonce = credentials.Get("cnonce").value_or("");
+        if (!nc || cnonce.empty())
+        {
+            return DigestVerdict::Malformed;
+        }
+    }
+    std::optional<std::string> opaque = credentials.Get("opaque");
+    if (!opaque)
+    {
+        return DigestVerdict::Malformed;
+    }
+
+    std::optional<std::string> ha1 = m_credentials.Ha1(*username, m_config.realm, *algorithm);
+    if (!ha1)
+    {
+        return DigestVerdict::UnknownUser;
+    }
+    std::optional<TimePoint> issued = NonceIssueTime(*nonce);
+    if (!issued || *opaque != m_opaque)
+    {
+        return DigestVerdict::UnknownNonce;
+    }
+
+    std::string expected =
+        ComputeResponse(*algorithm, qop, SessionHa1(*algorithm, *ha1, *nonce, cnonce), *nonce,
+                        ncText, cnonce, ComputeHa2(*algorithm, qop, method, *uri, body));
+    if (!DigestEquals(expected, *response))
+    {
+        return DigestVerdict::WrongPassword;
+    }
+    // A correct response with a nonce we no longer track (expired, or dropped to bound the
+    // table) is stale: the client knows the password and only needs a fresh nonce.
+    auto state = m_nonces.find(*nonce);
+    if (Expired(*issued, now) || state == m_nonces.end())
+    {
+        return DigestVerdict::StaleNonce;
+    }
+    if (nc)
+    {
+        if (*nc <= state->second.lastNc)
+        {
+            return DigestVerdict::ReplayedNonceCount;
+        }
+        state->second.lastNc = *nc;
+    }
+    return DigestVerdict::Ok;
+}
+
+DigestVerdict
+DigestServer::VerifyAny(TimePoint now, std::string_view method,
+                        const std::vector<AuthHeader>& credentials, std::string_view body)
+{
+    for (const AuthHeader& candidate : credentials)
+    {
+        if (IsDigestScheme(candidate) && candidate.Get("realm") == m_config.realm)
+        {
+            return Verify(now, method, candidate, body);
+        }
+    }
+    return DigestVerdict::NoCredentials;
+}
+
+void
+DigestServer::Purge(TimePoint now)
+{
+    while (!m_issueOrder.empty())
+    {
+        auto it = m_nonces.find(m_issueOrder.front());
+        if (it != m_nonces.end() && !Expired(it->second.issued, now))
+        {
+            break;
+        }
+        if (it != m_nonces.end())
+        {
+            m_nonces.erase(it);
+        }
+        m_issueOrder.pop_front();
+    }
+}
+
+std::string
+DigestServer::MakeNonce(TimePoint issued, uint64_t salt) const
+{
+    std::string stamp = HexU64(static_cast<uint64_t>(issued.count())) + HexU64(salt);
+    std::string mac = DigestHash(DigestAlgorithm::Sha256, m_key + ":" + stamp);
+    return stamp + mac.substr(0, kMacDigits);
+}
+
+std::optional<TimePoint>
+DigestServer::NonceIssueTime(std::string_view nonce) const
+{
+    if (nonce.size() != 2 * kStampDigits + kMacDigits)
+    {
+        return std::nullopt;
+    }
+    std::optional<uint64_t> issued = ParseHexU64(nonce.substr(0, kStampDigits));
+    std::optional<uint64_t> salt = ParseHexU64(nonce.substr(kStampDigits, kStampDigits));
+    if (!issued || !salt ||
+        !DigestEquals(MakeNonce(TimePoint(static_cast<int64_t>(*issued)), *salt), nonce))
+    {
+        return std::nullopt;
+    }
+    return TimePoint(static_cast<int64_t>(*issued));
+}
+
+bool
+DigestServer::Expired(TimePoint issued, TimePoint now) const
+{
+    return now - issued >= m_config.nonceLifetime;
+}
+
+} // namespace sipsim
