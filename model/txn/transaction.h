@@ -1,0 +1,217 @@
+#ifndef SIPSIM_TXN_TRANSACTION_H
+#define SIPSIM_TXN_TRANSACTION_H
+
+// Internal to the transaction layer: the shared output context and the base class of the
+// four state machines. TUs use transaction_layer.h only.
+
+#include "sip/message.h"
+#include "sip/types.h"
+#include "timers.h"
+#include "txn_types.h"
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <queue>
+#include <string>
+#include <vector>
+
+namespace sipsim
+{
+
+/// Everything a state machine may touch besides itself: the current time, the output
+/// queues, the timer heap and the counters. Owned by the TransactionLayer.
+class TxnContext
+{
+public:
+    TxnContext(TimerConfig timers, bool recordTraces)
+        : m_timers(timers), m_recordTraces(recordTraces)
+    {
+    }
+
+    TimePoint Now() const { return m_now; }
+    void SetNow(TimePoint now) { m_now = now; }
+    const TimerConfig& Timers() const { return m_timers; }
+    TxnCounters& Counters() { return m_counters; }
+    const TxnCounters& Counters() const { return m_counters; }
+
+    void Send(const Address& destination, std::string data, bool retransmission);
+    void Emit(TxnEvent event) { m_events.push_back(std::move(event)); }
+
+    /// Whether anybody listens to traces (so machines can skip building them).
+    bool Tracing() const { return m_recordTraces || static_cast<bool>(m_traceCallback); }
+    void Trace(TransactionTrace trace);
+    void SetTraceCallback(TraceCallback callback) { m_traceCallback = std::move(callback); }
+
+    /// Queues a timer; the heap entry is only a hint: the owning transaction's own table
+    /// decides whether it is still armed when it pops (lazy invalidation).
+    void Schedule(TimePoint deadline, uint64_t txn, TimerId timer);
+    /// A transaction reached Terminated; the layer erases it at the end of the call.
+    void MarkForReaping(uint64_t txn) { m_reap.push_back(txn); }
+
+    struct TimerEntry
+    {
+        TimePoint deadline;
+        uint64_t sequence; ///< FIFO among equal deadlines, for determinism
+        uint64_t txn;
+        TimerId timer;
+        bool operator>(const TimerEntry& o) const
+        {
+            return deadline != o.deadline ? deadline > o.deadline : sequence > o.sequence;
+        }
+    };
+    using TimerHeap =
+        std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<TimerEntry>>;
+
+    TimerHeap& Heap() { return m_heap; }
+    const TimerHeap& Heap() const { return m_heap; }
+    std::vector<uint64_t>& ReapList() { return m_reap; }
+    std::deque<Transmit>& Transmits() { return m_transmits; }
+    std::deque<TxnEvent>& Events() { return m_events; }
+    std::deque<TransactionTrace>& Traces() { return m_traces; }
+
+private:
+    TimePoint m_now{0};
+    TimerConfig m_timers;
+    bool m_recordTraces;
+    TraceCallback m_traceCallback;
+    TxnCounters m_counters;
+    std::deque<Transmit> m_transmits;
+    std::deque<TxnEvent> m_events;
+    std::deque<TransactionTrace> m_traces;
+    TimerHeap m_heap;
+    uint64_t m_sequence = 0;
+    std::vector<uint64_t> m_reap;
+};
+
+/// State, timer table and identity shared by the four machines. Each subclass implements
+/// one RFC figure; every state change goes through TransitionTo, which enforces the
+/// figure's arrows and emits the trace record.
+class Transaction
+{
+public:
+    static constexpr TimePoint kNever = TimePoint::max();
+
+    Transaction(TxnContext& ctx, uint64_t id, TxnKind kind, TxnState initial, std::string key,
+                SipMessage request, Address peer);
+    virtual ~Transaction() = default;
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+
+    uint64_t Id() const { return m_id; }
+    TxnKind Kind() const { return m_kind; }
+    bool IsClient() const
+    {
+        return m_kind == TxnKind::InviteClient || m_kind == TxnKind::NonInviteClient;
+    }
+    TxnState State() const { return m_state; }
+    bool IsTerminated() const { return m_state == TxnState::Terminated; }
+    const std::string& Key() const { return m_key; }
+    const SipMessage& Request() const { return m_request; }
+    /// Client: where the request goes. Server: where the request came from.
+    const Address& Peer() const { return m_peer; }
+    bool Reliable() const { return IsReliable(m_peer.transport); }
+    /// The armed deadline of a timer, or kNever.
+    TimePoint Deadline(TimerId timer) const { return m_deadlines[Index(timer)]; }
+
+    /// Moves to `to` when the machine's figure has that arrow; otherwise refuses (returns
+    /// false, no trace). Entering Terminated disarms every timer, emits the
+    /// Client/ServerTxnTerminated event and queues the transaction for erasure.
+    bool TransitionTo(TxnState to, const char* cause, int statusCode = 0);
+    /// Whether the machine's figure has an arrow from -> to.
+    virtual bool Allowed(TxnState from, TxnState to) const = 0;
+
+    /// Called by the layer when a heap entry pops: fires the timer if it is still armed at
+    /// exactly that deadline.
+    void FireIfArmed(TimerId timer, TimePoint deadline);
+    /// A transport failure towards this transaction's next hop (§17.1.4, §17.2.4).
+    virtual void OnTransportError(const Address& destination) = 0;
+    /// Silent termination on the TU's request.
+    void Abandon() { TransitionTo(TxnState::Terminated, "abandoned by TU"); }
+
+protected:
+    virtual void OnTimer(TimerId timer) = 0;
+
+    void Arm(TimerId timer, Duration after);
+    void Disarm(TimerId timer) { m_deadlines[Index(timer)] = kNever; }
+    TxnContext& Ctx() { return m_ctx; }
+    const TimerConfig& Timers() const { return m_ctx.Timers(); }
+    /// Enters a zero-length wait (reliable D/I/J/K) as an immediate termination, else arms
+    /// the timer.
+    void WaitThenTerminate(TimerId timer, const char* cause);
+
+    static std::size_t Index(TimerId timer) { return static_cast<std::size_t>(timer); }
+
+private:
+    TxnContext& m_ctx;
+    uint64_t m_id;
+    TxnKind m_kind;
+    TxnState m_state;
+    std::string m_key;
+    SipMessage m_request;
+    Address m_peer;
+    std::array<TimePoint, kTimerIdCount> m_deadlines;
+};
+
+/// Adds one to counters.requestRetransmissions[method] or responseRetransmissions[status].
+void CountRetransmission(TxnCounters& counters, const SipMessage& message);
+
+/// What both client machines share: the request bytes kept for retransmission.
+class ClientTransaction : public Transaction
+{
+public:
+    ClientTransaction(TxnContext& ctx, uint64_t id, TxnKind kind, TxnState initial, std::string key,
+                      SipMessage request, Address destination);
+
+    /// Sends the request and arms the initial timers.
+    virtual void Start() = 0;
+    /// A response matched this transaction (§17.1.3).
+    virtual void OnResponse(const SipMessage& response, const Address& from) = 0;
+    void OnTransportError(const Address& destination) override;
+
+protected:
+    void SendRequest(bool retransmission);
+    /// Emits ResponseReceived to the TU.
+    void PassUp(const SipMessage& response, const Address& from);
+
+private:
+    std::string m_wire;
+};
+
+/// What both server machines share: the response destination and the last response sent,
+/// re-sent when a request retransmission arrives.
+class ServerTransaction : public Transaction
+{
+public:
+    ServerTransaction(TxnContext& ctx, uint64_t id, TxnKind kind, TxnState initial, std::string key,
+                      SipMessage request, Address source);
+
+    /// Arms whatever the machine needs on creation.
+    virtual void Start() {}
+    /// A retransmission of the request that created the transaction arrived.
+    virtual void OnRequestRetransmission() = 0;
+    /// The TU sends a response; false when the machine does not allow it now.
+    virtual bool SendResponse(SipMessage response) = 0;
+    void OnTransportError(const Address& destination) override;
+
+    /// Where responses go (§18.2.2), known once the first response has been sent.
+    const Address& ResponseTarget() const { return m_responseTarget; }
+    const SipMessage* LastResponse() const { return m_hasLast ? &m_lastResponse : nullptr; }
+
+protected:
+    /// Serialises, sends and remembers `response` as the last response.
+    void SendAndRemember(SipMessage response);
+    /// Re-sends the last response (counted as a response retransmission); false if none.
+    bool ResendLast();
+
+private:
+    Address m_responseTarget;
+    SipMessage m_lastResponse;
+    std::string m_lastWire;
+    bool m_hasLast = false;
+};
+
+} // namespace sipsim
+
+#endif
