@@ -69,7 +69,8 @@ struct ContactList
     static Result<ContactList> Parse(std::string_view value);
 };
 
-/// CSeq (§20.16): a 32-bit sequence number and a method.
+/// CSeq (§20.16): a sequence number (parsed values must be below 2**31, §8.1.1.5) and a
+/// method.
 struct CSeq
 {
     uint32_t number = 0;
@@ -107,6 +108,9 @@ struct AuthHeader
 
     /// The (unquoted) value of a parameter, case-insensitive name.
     std::optional<std::string> Get(std::string_view name) const;
+    /// The items of a list-valued parameter: a challenge's qop="auth,auth-int" or
+    /// domain="uri1 uri2" (split at commas and whitespace). Empty when absent.
+    std::vector<std::string> GetList(std::string_view name) const;
     /// Sets or appends a parameter.
     void Set(std::string name, std::string value, bool quoted);
     bool operator==(const AuthHeader& other) const;
@@ -127,8 +131,10 @@ Result<std::string> GetCallId(const SipMessage& message);
 Result<int> GetMaxForwards(const SipMessage& message);
 /// Expires header (delta-seconds).
 Result<uint32_t> GetExpires(const SipMessage& message);
+/// All Contact lines merged; an empty list when there is none; '*' mixed with addresses
+/// is an error.
 Result<ContactList> GetContacts(const SipMessage& message);
-/// Route or Record-Route entries, top first.
+/// Route or Record-Route entries, top first (empty when absent; each must be in <>).
 Result<std::vector<NameAddr>> GetRoutes(const SipMessage& message, std::string_view headerName);
 /// Option tags of Require / Supported / Proxy-Require / Unsupported.
 std::vector<std::string> GetOptionTags(const SipMessage& message, std::string_view headerName);
@@ -141,18 +147,28 @@ Result<std::size_t> GetContentLength(const SipMessage& message);
 /// Date in RFC 1123 form, Warning codes of 3 digits, Retry-After range, display names,
 /// and the Request-URI (a SIP URI must parse; no '<', '>' or headers that are not allowed).
 /// Returns the first problem found, naming the header.
+/// Only headers that are present are checked: a message missing mandatory headers (RFC 4475
+/// insuf) still parses so that the core can answer it; see CheckMandatoryHeaders.
 std::optional<ParseError> ValidateSemantics(const SipMessage& message);
+
+/// The checks the protocol core makes before acting on a parsed message, answering 400 on
+/// failure: To, From, Call-ID, CSeq and Via present (§8.1.1; Max-Forwards is tolerated
+/// missing for RFC 2543 peers), and To, From, Call-ID, CSeq, Max-Forwards and
+/// Content-Length not repeated (RFC 4475 multi01, mcl01).
+std::optional<ParseError> CheckMandatoryHeaders(const SipMessage& message);
 
 // ---- Builders the protocol core needs ------------------------------------------------
 
 /// A response to `request` (§8.2.6): copies Via (all), From, To (adding `toTag` when the
-/// To has none and toTag is non-empty), Call-ID, CSeq; Content-Length: 0.
+/// To has none and toTag is non-empty), Call-ID, CSeq; Content-Length: 0. An empty
+/// reasonPhrase is replaced by DefaultReasonPhrase(statusCode); a 100 also echoes Timestamp.
 SipMessage MakeResponseTo(const SipMessage& request, int statusCode, std::string reasonPhrase,
                           std::string_view toTag = {});
 
 /// The ACK a client transaction sends for a non-2xx final response (§17.1.1.3): same
 /// Request-URI, top Via only, From, Call-ID and Route as the INVITE, CSeq number of the
-/// INVITE with method ACK, To from the response.
+/// INVITE with method ACK, To from the response. Max-Forwards is copied from the INVITE
+/// (70 when it had none).
 SipMessage MakeAckForNon2xx(const SipMessage& invite, const SipMessage& response);
 
 /// CANCEL for a pending request (§9.1): same Request-URI, Call-ID, From, To, CSeq number,

@@ -30,11 +30,28 @@ struct HeaderField
 /// their RFC capitalisation ("call-id" -> "Call-ID", "i" -> "Call-ID"); unknown names as given.
 std::string CanonicalHeaderName(std::string_view name);
 
+namespace detail
+{
+bool HeaderNameEqualsSlow(std::string_view a, std::string_view b);
+} // namespace detail
+
 /// Case-insensitive, compact-form-aware header name comparison ("v" matches "Via").
-bool HeaderNameEquals(std::string_view a, std::string_view b);
+/// Inline length test first: most comparisons are between different names, and only
+/// one-letter compact forms can match a name of another length.
+inline bool
+HeaderNameEquals(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size() && a.size() != 1 && b.size() != 1)
+    {
+        return false;
+    }
+    return detail::HeaderNameEqualsSlow(a, b);
+}
 
 /// Splits a header value at top-level commas, ignoring commas inside quoted strings and
-/// angle brackets. Each element is trimmed. Used for Via, Contact, Route, Record-Route, ...
+/// angle brackets (a backslash escapes the next character inside quotes). Each element is
+/// trimmed; empty elements ("a,,b") are kept so typed parsers can reject them, and an
+/// all-blank value gives no elements. Used for Via, Contact, Route, Record-Route, ...
 std::vector<std::string_view> SplitHeaderList(std::string_view value);
 
 /// A SIP request or response (RFC 3261 §7). Headers keep their order; the body is opaque.
@@ -90,6 +107,9 @@ public:
     void SetBody(std::string body);
     /// Sets the body and the Content-Type and Content-Length headers.
     void SetBody(std::string body, std::string_view contentType);
+    /// Sets the body alone, leaving every header as it is (the parser uses it; so can tests
+    /// that need a body and Content-Length that disagree).
+    void SetRawBody(std::string body) { m_body = std::move(body); }
 
     bool operator==(const SipMessage& other) const;
     bool operator!=(const SipMessage& other) const { return !(*this == other); }
@@ -118,11 +138,15 @@ enum class Framing
 };
 
 /// Parses exactly one SIP message. Never throws; malformed input yields a ParseError with
-/// a reason and, where known, the line and column. Checks performed: start line grammar,
-/// SIP version, header line syntax, mandatory headers (To, From, Call-ID, CSeq, Via,
-/// Max-Forwards is not mandatory on the wire), CSeq number/method (and that the CSeq method
-/// matches the request method), Content-Length numeric and not larger than the body,
-/// status code 100..699, Request-URI without whitespace.
+/// a reason and, where known, the line and column. Checks performed: start line grammar
+/// (single spaces, no trailing whitespace, Request-URI without whitespace or '<' '>' '"'),
+/// SIP version 2.0, status code 100..699, header line syntax (token names, folding),
+/// Content-Length numeric and not larger than the body, then ValidateSemantics (typed
+/// Via/From/To/CSeq/..., CSeq method matching the request method). Leading CRLFs are
+/// skipped (§7.5) and a bare LF is tolerated as a line end. Missing or repeated mandatory
+/// headers are NOT errors here (RFC 4475 insuf, multi01): the core answers those with 400
+/// after CheckMandatoryHeaders. Datagram framing with conflicting Content-Length values
+/// keeps the rest of the datagram as the body (RFC 4475 mcl01); stream framing rejects it.
 Result<SipMessage> ParseMessage(std::string_view data, Framing framing = Framing::Datagram);
 
 /// Outcome of looking for one message boundary in a byte stream (TCP).

@@ -1,0 +1,195 @@
+#ifndef SIPSIM_SIP_LEX_H
+#define SIPSIM_SIP_LEX_H
+
+// Internal lexical helpers shared by the message parser and the stream framer.
+// Not part of the public API: include only from model/sip/*.cc.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace sipsim
+{
+class SipMessage;
+struct ParseError;
+} // namespace sipsim
+
+namespace sipsim::lex
+{
+
+/// RFC 3261 §25.1 token characters: alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" /
+/// "`" / "'" / "~". A table keeps the hot loops branch-light.
+struct TokenTable
+{
+    bool token[256] = {};
+    unsigned char lower[256] = {};
+
+    constexpr TokenTable()
+    {
+        for (int c = 0; c < 256; ++c)
+        {
+            lower[c] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+            token[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        }
+        for (char c : std::string_view("-.!%*_+`'~"))
+        {
+            token[static_cast<unsigned char>(c)] = true;
+        }
+    }
+};
+
+inline constexpr TokenTable kTable{};
+
+inline bool
+IsTokenChar(char c)
+{
+    return kTable.token[static_cast<unsigned char>(c)];
+}
+
+inline char
+ToLower(char c)
+{
+    return static_cast<char>(kTable.lower[static_cast<unsigned char>(c)]);
+}
+
+inline bool
+IsWsp(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+inline bool
+EqualsIgnoreCase(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size())
+    {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i)
+    {
+        if (ToLower(a[i]) != ToLower(b[i]))
+        {
+            return false;
+        }
+    }
+    return true;
+}
+
+inline std::string_view
+TrimWsp(std::string_view s)
+{
+    std::size_t begin = 0;
+    std::size_t end = s.size();
+    while (begin < end && IsWsp(s[begin]))
+    {
+        ++begin;
+    }
+    while (end > begin && IsWsp(s[end - 1]))
+    {
+        --end;
+    }
+    return s.substr(begin, end - begin);
+}
+
+/// The first CR or LF in [p, end), or end. Eight bytes per step: header lines are short,
+/// and a libc memchr call per line (one for LF, another for stray CRs) costs more than this.
+inline const char*
+FindLineBreak(const char* p, const char* end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    constexpr uint64_t kOnes = 0x0101010101010101ull;
+    constexpr uint64_t kHigh = 0x8080808080808080ull;
+    while (end - p >= 8)
+    {
+        uint64_t word;
+        std::memcpy(&word, p, sizeof(word));
+        uint64_t cr = word ^ (kOnes * '\r');
+        uint64_t lf = word ^ (kOnes * '\n');
+        // Classic has-zero-byte test; the lowest flagged byte is always a true match.
+        uint64_t hit = (((cr - kOnes) & ~cr) | ((lf - kOnes) & ~lf)) & kHigh;
+        if (hit != 0)
+        {
+            return p + (__builtin_ctzll(hit) >> 3);
+        }
+        p += 8;
+    }
+#endif
+    while (p < end && *p != '\r' && *p != '\n')
+    {
+        ++p;
+    }
+    return p;
+}
+
+/// Outcome of reading a Content-Length value.
+enum class LengthStatus
+{
+    Ok,
+    NotANumber,
+    TooLarge,
+};
+
+/// Content-Length = 1*DIGIT (already trimmed). Values past 2^32 are refused: no SIP
+/// message is that large, and the bound keeps the arithmetic overflow-free.
+inline LengthStatus
+ParseContentLength(std::string_view text, std::size_t& out)
+{
+    if (text.empty())
+    {
+        return LengthStatus::NotANumber;
+    }
+    uint64_t value = 0;
+    for (char c : text)
+    {
+        if (c < '0' || c > '9')
+        {
+            return LengthStatus::NotANumber;
+        }
+        value = value * 10 + static_cast<uint64_t>(c - '0');
+        if (value > 0xFFFFFFFFull)
+        {
+            return LengthStatus::TooLarge;
+        }
+    }
+    out = static_cast<std::size_t>(value);
+    return LengthStatus::Ok;
+}
+
+/// Bytes of leading CRLF (or bare LF) lines, which §7.5 says to ignore; counts them in lines.
+inline std::size_t
+SkipLeadingBlankLines(std::string_view data, int& lines)
+{
+    std::size_t pos = 0;
+    for (;;)
+    {
+        if (pos + 1 < data.size() && data[pos] == '\r' && data[pos + 1] == '\n')
+        {
+            pos += 2;
+        }
+        else if (pos < data.size() && data[pos] == '\n')
+        {
+            pos += 1;
+        }
+        else
+        {
+            return pos;
+        }
+        ++lines;
+    }
+}
+
+/// The canonical spelling of a known header name ("i" -> "Call-ID", "VIA" -> "Via"), or an
+/// empty view for names we do not know. The view refers to static storage.
+std::string_view KnownCanonicalName(std::string_view name);
+
+/// Gives a ValidateSemantics error (which names a header but has no position) the line
+/// and value column of that header in `data`, or of the start line for Request-URI and
+/// method problems. Errors that already carry a line are returned unchanged. Error path
+/// only: it re-walks the text (error_location.cc).
+ParseError LocateSemanticError(std::string_view data, const SipMessage& message, int startLine,
+                               ParseError error);
+
+} // namespace sipsim::lex
+
+#endif

@@ -1,0 +1,567 @@
+// SipMessage accessors, header-name canonicalisation and the canonical serializer.
+#include "message.h"
+
+#include "lex.h"
+
+#include <array>
+#include <vector>
+
+namespace sipsim
+{
+
+namespace
+{
+
+// Compact forms (RFC 3261 §7.3.3 and the IANA SIP header registry), indexed by letter.
+constexpr std::array<std::string_view, 26> kCompactForms = {
+    "Accept-Contact",      // a
+    "Referred-By",         // b
+    "Content-Type",        // c
+    "Request-Disposition", // d
+    "Content-Encoding",    // e
+    "From",                // f
+    "",                    // g
+    "",                    // h
+    "Call-ID",             // i
+    "Reject-Contact",      // j
+    "Supported",           // k
+    "Content-Length",      // l
+    "Contact",             // m
+    "Identity-Info",       // n
+    "Event",               // o
+    "",                    // p
+    "",                    // q
+    "Refer-To",            // r
+    "Subject",             // s
+    "To",                  // t
+    "Allow-Events",        // u
+    "Via",                 // v
+    "",                    // w
+    "Session-Expires",     // x
+    "Identity",            // y
+    "",                    // z
+};
+
+// Header names with a conventional capitalisation that is not plain "Word-Word" (or that
+// we simply want normalised): RFC 3261 §20 plus common extensions.
+constexpr std::string_view kKnownNames[] = {
+    "Accept",
+    "Accept-Contact",
+    "Accept-Encoding",
+    "Accept-Language",
+    "Alert-Info",
+    "Allow",
+    "Allow-Events",
+    "Authentication-Info",
+    "Authorization",
+    "Call-ID",
+    "Call-Info",
+    "Contact",
+    "Content-Disposition",
+    "Content-Encoding",
+    "Content-Language",
+    "Content-Length",
+    "Content-Type",
+    "CSeq",
+    "Date",
+    "Error-Info",
+    "Event",
+    "Expires",
+    "From",
+    "History-Info",
+    "Identity",
+    "Identity-Info",
+    "In-Reply-To",
+    "Max-Forwards",
+    "MIME-Version",
+    "Min-Expires",
+    "Min-SE",
+    "Organization",
+    "P-Asserted-Identity",
+    "P-Preferred-Identity",
+    "Path",
+    "Priority",
+    "Privacy",
+    "Proxy-Authenticate",
+    "Proxy-Authorization",
+    "Proxy-Require",
+    "RAck",
+    "Reason",
+    "Record-Route",
+    "Refer-To",
+    "Referred-By",
+    "Reject-Contact",
+    "Replaces",
+    "Reply-To",
+    "Request-Disposition",
+    "Require",
+    "Retry-After",
+    "Route",
+    "RSeq",
+    "Server",
+    "Service-Route",
+    "Session-Expires",
+    "SIP-ETag",
+    "SIP-If-Match",
+    "Subject",
+    "Subscription-State",
+    "Supported",
+    "Timestamp",
+    "To",
+    "Unsupported",
+    "User-Agent",
+    "Via",
+    "Warning",
+    "WWW-Authenticate",
+};
+
+// Known names bucketed by lower-case first letter and length, so a lookup usually makes
+// a single case-insensitive comparison.
+constexpr std::size_t kMaxKnownLength = 32;
+constexpr std::size_t kBucketSize = 4;
+constexpr std::size_t kKnownCount = sizeof(kKnownNames) / sizeof(kKnownNames[0]);
+static_assert(kKnownCount < 255, "bucket entries are 1-based uint8_t indices");
+
+struct NameIndex
+{
+    /// 1-based indices into kKnownNames; 0 ends a bucket. Bytes keep the table at 3 KiB.
+    std::array<std::array<uint8_t, kBucketSize>, 26 * kMaxKnownLength> buckets{};
+
+    NameIndex()
+    {
+        for (std::size_t i = 0; i < kKnownCount; ++i)
+        {
+            for (uint8_t& entry : buckets[Slot(kKnownNames[i])])
+            {
+                if (entry == 0)
+                {
+                    entry = static_cast<uint8_t>(i + 1);
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Bucket of a name starting with a letter and shorter than kMaxKnownLength.
+    static std::size_t Slot(std::string_view name)
+    {
+        return static_cast<std::size_t>(lex::ToLower(name[0]) - 'a') * kMaxKnownLength +
+               name.size();
+    }
+};
+
+const NameIndex&
+Index()
+{
+    static const NameIndex index;
+    return index;
+}
+
+std::string_view
+CompactExpansion(char c)
+{
+    char lower = lex::ToLower(c);
+    if (lower < 'a' || lower > 'z')
+    {
+        return {};
+    }
+    return kCompactForms[static_cast<std::size_t>(lower - 'a')];
+}
+
+/// Characters FindTopLevelComma must look at; everything else is skipped by one table load.
+struct ListSpecials
+{
+    bool special[256] = {};
+    constexpr ListSpecials()
+    {
+        special[static_cast<unsigned char>('"')] = true;
+        special[static_cast<unsigned char>('<')] = true;
+        special[static_cast<unsigned char>('>')] = true;
+        special[static_cast<unsigned char>(',')] = true;
+    }
+};
+constexpr ListSpecials kListSpecials{};
+
+/// Offset of the first top-level comma at or after `from`, or npos. Commas inside quoted
+/// strings (with backslash escapes) and inside <...> do not separate list elements.
+std::size_t
+FindTopLevelComma(std::string_view value, std::size_t from)
+{
+    bool inAngle = false;
+    const std::size_t size = value.size();
+    for (std::size_t i = from; i < size; ++i)
+    {
+        char c = value[i];
+        if (!kListSpecials.special[static_cast<unsigned char>(c)])
+        {
+            continue;
+        }
+        if (c == '"')
+        {
+            // Skip the quoted string; an escaped character cannot end it.
+            for (++i; i < size && value[i] != '"'; ++i)
+            {
+                i += value[i] == '\\' ? 1 : 0;
+            }
+        }
+        else if (c == ',')
+        {
+            if (!inAngle)
+            {
+                return i;
+            }
+        }
+        else
+        {
+            inAngle = c == '<';
+        }
+    }
+    return std::string_view::npos;
+}
+
+/// Appends the trimmed top-level elements of a list value. Empty elements ("a,,b") are
+/// kept: SIP lists do not allow them, so the typed parsers must see them to reject them.
+void
+AppendListElements(std::string_view value, std::vector<std::string_view>& out)
+{
+    if (lex::TrimWsp(value).empty())
+    {
+        return;
+    }
+    std::size_t start = 0;
+    for (;;)
+    {
+        std::size_t comma = FindTopLevelComma(value, start);
+        if (comma == std::string_view::npos)
+        {
+            out.push_back(lex::TrimWsp(value.substr(start)));
+            return;
+        }
+        out.push_back(lex::TrimWsp(value.substr(start, comma - start)));
+        start = comma + 1;
+    }
+}
+
+void
+AppendStatusCode(std::string& out, int code)
+{
+    if (code >= 100 && code <= 999)
+    {
+        out.push_back(static_cast<char>('0' + code / 100));
+        out.push_back(static_cast<char>('0' + code / 10 % 10));
+        out.push_back(static_cast<char>('0' + code % 10));
+    }
+    else
+    {
+        out.append(std::to_string(code));
+    }
+}
+
+} // namespace
+
+namespace lex
+{
+
+std::string_view
+KnownCanonicalName(std::string_view name)
+{
+    if (name.empty())
+    {
+        return {};
+    }
+    if (name.size() == 1)
+    {
+        return CompactExpansion(name[0]);
+    }
+    char first = ToLower(name[0]);
+    if (first < 'a' || first > 'z' || name.size() >= kMaxKnownLength)
+    {
+        return {};
+    }
+    for (uint8_t entry : Index().buckets[NameIndex::Slot(name)])
+    {
+        if (entry == 0)
+        {
+            break;
+        }
+        std::string_view known = kKnownNames[entry - 1];
+        if (EqualsIgnoreCase(known, name))
+        {
+            return known;
+        }
+    }
+    return {};
+}
+
+} // namespace lex
+
+std::string
+CanonicalHeaderName(std::string_view name)
+{
+    std::string_view known = lex::KnownCanonicalName(name);
+    return std::string(known.empty() ? name : known);
+}
+
+bool
+detail::HeaderNameEqualsSlow(std::string_view a, std::string_view b)
+{
+    if (lex::EqualsIgnoreCase(a, b))
+    {
+        return true;
+    }
+    if (a.size() != 1 && b.size() != 1)
+    {
+        return false;
+    }
+    std::string_view longA = a.size() == 1 ? CompactExpansion(a[0]) : a;
+    std::string_view longB = b.size() == 1 ? CompactExpansion(b[0]) : b;
+    return !longA.empty() && !longB.empty() && lex::EqualsIgnoreCase(longA, longB);
+}
+
+std::vector<std::string_view>
+SplitHeaderList(std::string_view value)
+{
+    std::vector<std::string_view> parts;
+    AppendListElements(value, parts);
+    return parts;
+}
+
+SipMessage
+SipMessage::MakeRequest(std::string method, std::string requestUri)
+{
+    SipMessage message;
+    message.m_isRequest = true;
+    message.m_method = std::move(method);
+    message.m_requestUri = std::move(requestUri);
+    return message;
+}
+
+SipMessage
+SipMessage::MakeResponse(int statusCode, std::string reasonPhrase)
+{
+    SipMessage message;
+    message.m_isRequest = false;
+    message.m_statusCode = statusCode;
+    message.m_reasonPhrase = std::move(reasonPhrase);
+    return message;
+}
+
+void
+SipMessage::SetStatus(int code, std::string reason)
+{
+    m_statusCode = code;
+    m_reasonPhrase = std::move(reason);
+}
+
+const std::string*
+SipMessage::Get(std::string_view name) const
+{
+    for (const HeaderField& field : m_headers)
+    {
+        if (HeaderNameEquals(field.name, name))
+        {
+            return &field.value;
+        }
+    }
+    return nullptr;
+}
+
+std::vector<std::string_view>
+SipMessage::GetAll(std::string_view name) const
+{
+    std::vector<std::string_view> values;
+    for (const HeaderField& field : m_headers)
+    {
+        if (HeaderNameEquals(field.name, name))
+        {
+            AppendListElements(field.value, values);
+        }
+    }
+    return values;
+}
+
+std::size_t
+SipMessage::Count(std::string_view name) const
+{
+    std::size_t count = 0;
+    for (const HeaderField& field : m_headers)
+    {
+        count += HeaderNameEquals(field.name, name) ? 1 : 0;
+    }
+    return count;
+}
+
+void
+SipMessage::Add(std::string_view name, std::string value)
+{
+    m_headers.push_back(HeaderField{CanonicalHeaderName(name), std::move(value)});
+}
+
+void
+SipMessage::Prepend(std::string_view name, std::string value)
+{
+    auto it = m_headers.begin();
+    for (; it != m_headers.end(); ++it)
+    {
+        if (HeaderNameEquals(it->name, name))
+        {
+            break;
+        }
+    }
+    m_headers.insert(it, HeaderField{CanonicalHeaderName(name), std::move(value)});
+}
+
+void
+SipMessage::Set(std::string_view name, std::string value)
+{
+    bool replaced = false;
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < m_headers.size(); ++i)
+    {
+        if (HeaderNameEquals(m_headers[i].name, name))
+        {
+            if (replaced)
+            {
+                continue; // drop later duplicates
+            }
+            m_headers[i].name = CanonicalHeaderName(name);
+            m_headers[i].value = std::move(value);
+            replaced = true;
+        }
+        if (out != i)
+        {
+            m_headers[out] = std::move(m_headers[i]);
+        }
+        ++out;
+    }
+    m_headers.resize(out);
+    if (!replaced)
+    {
+        Add(name, std::move(value));
+    }
+}
+
+std::size_t
+SipMessage::Remove(std::string_view name)
+{
+    std::size_t before = m_headers.size();
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < m_headers.size(); ++i)
+    {
+        if (HeaderNameEquals(m_headers[i].name, name))
+        {
+            continue;
+        }
+        if (out != i)
+        {
+            m_headers[out] = std::move(m_headers[i]);
+        }
+        ++out;
+    }
+    m_headers.resize(out);
+    return before - out;
+}
+
+bool
+SipMessage::RemoveFirstValue(std::string_view name)
+{
+    for (auto it = m_headers.begin(); it != m_headers.end(); ++it)
+    {
+        if (!HeaderNameEquals(it->name, name))
+        {
+            continue;
+        }
+        std::size_t comma = FindTopLevelComma(it->value, 0);
+        std::string_view rest = comma == std::string_view::npos
+                                    ? std::string_view()
+                                    : lex::TrimWsp(std::string_view(it->value).substr(comma + 1));
+        if (rest.empty())
+        {
+            m_headers.erase(it);
+        }
+        else
+        {
+            it->value = std::string(rest);
+        }
+        return true;
+    }
+    return false;
+}
+
+void
+SipMessage::SetBody(std::string body)
+{
+    m_body = std::move(body);
+    Set("Content-Length", std::to_string(m_body.size()));
+}
+
+void
+SipMessage::SetBody(std::string body, std::string_view contentType)
+{
+    Set("Content-Type", std::string(contentType));
+    SetBody(std::move(body));
+}
+
+bool
+SipMessage::operator==(const SipMessage& other) const
+{
+    return m_isRequest == other.m_isRequest && m_method == other.m_method &&
+           m_requestUri == other.m_requestUri && m_statusCode == other.m_statusCode &&
+           m_reasonPhrase == other.m_reasonPhrase && m_version == other.m_version &&
+           m_headers == other.m_headers && m_body == other.m_body;
+}
+
+std::string
+SipMessage::Serialize() const
+{
+    std::string out;
+    SerializeTo(out);
+    return out;
+}
+
+void
+SipMessage::SerializeTo(std::string& out) const
+{
+    // Size everything first so the append below never reallocates.
+    std::size_t size = m_version.size() + 2 + 2 + m_body.size();
+    size += m_isRequest ? m_method.size() + m_requestUri.size() + 2 : m_reasonPhrase.size() + 5;
+    for (const HeaderField& field : m_headers)
+    {
+        size += field.name.size() + field.value.size() + 4;
+    }
+    out.reserve(out.size() + size);
+
+    if (m_isRequest)
+    {
+        out.append(m_method);
+        out.push_back(' ');
+        out.append(m_requestUri);
+        out.push_back(' ');
+        out.append(m_version);
+    }
+    else
+    {
+        out.append(m_version);
+        out.push_back(' ');
+        AppendStatusCode(out, m_statusCode);
+        out.push_back(' ');
+        out.append(m_reasonPhrase);
+    }
+    out.append("\r\n", 2);
+    for (const HeaderField& field : m_headers)
+    {
+        out.append(field.name);
+        if (field.value.empty())
+        {
+            out.append(":\r\n", 3);
+            continue;
+        }
+        out.append(": ", 2);
+        out.append(field.value);
+        out.append("\r\n", 2);
+    }
+    out.append("\r\n", 2);
+    out.append(m_body);
+}
+
+} // namespace sipsim

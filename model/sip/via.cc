@@ -1,0 +1,279 @@
+#include "abnf.h"
+#include "headers.h"
+
+namespace sipsim
+{
+
+using namespace abnf;
+
+namespace
+{
+
+/// Checks the values of the Via parameters RFC 3261 §20.42 and RFC 3581 define.
+std::optional<ParseError>
+CheckViaParam(const ParamView& param)
+{
+    std::string_view name = param.name;
+    if (name.size() == 5 && EqualsNoCase(name, "rport"))
+    {
+        if (param.value && !ParseDecimal(*param.value, 65535))
+        {
+            return MakeError("Via: rport must be empty or a port number");
+        }
+        return std::nullopt;
+    }
+    bool isBranch = name.size() == 6 && EqualsNoCase(name, "branch");
+    bool isReceived = name.size() == 8 && EqualsNoCase(name, "received");
+    bool isMaddr = name.size() == 5 && EqualsNoCase(name, "maddr");
+    bool isTtl = name.size() == 3 && EqualsNoCase(name, "ttl");
+    if (!isBranch && !isReceived && !isMaddr && !isTtl)
+    {
+        return std::nullopt;
+    }
+    if (!param.value)
+    {
+        return MakeError("Via: parameter '" + std::string(name) + "' needs a value");
+    }
+    std::string_view value = *param.value;
+    if (isTtl)
+    {
+        if (value.size() > 3 || !ParseDecimal(value, 255))
+        {
+            return MakeError("Via: ttl must be 0..255");
+        }
+    }
+    else if (isBranch)
+    {
+        if (!IsToken(value))
+        {
+            return MakeError("Via: branch must be a token");
+        }
+    }
+    else if (isReceived)
+    {
+        // The grammar wants a bare IP address; a bracketed IPv6 reference or a host name
+        // is tolerated because deployed stacks write both and neither is ambiguous.
+        if (!IsHost(value) && !IsIPv6Address(value))
+        {
+            return MakeError("Via: received is not an address");
+        }
+    }
+    else if (!IsHost(value))
+    {
+        return MakeError("Via: maddr is not a host");
+    }
+    return std::nullopt;
+}
+
+/// via-parm (§25.1); fills `out` when given, else only validates.
+std::optional<ParseError>
+ParseVia(std::string_view text, Via* out)
+{
+    // sent-protocol = protocol-name SLASH protocol-version SLASH transport; SLASH allows
+    // SWS on both sides (RFC 4475 wsinv).
+    text = TrimWs(text);
+    std::size_t pos = 0;
+    std::string_view parts[3];
+    for (int i = 0; i < 3; ++i)
+    {
+        if (i > 0)
+        {
+            pos = SkipWs(text, pos);
+            if (pos >= text.size() || text[pos] != '/')
+            {
+                return MakeError("Via: malformed sent-protocol (expected '/')");
+            }
+            pos = SkipWs(text, pos + 1);
+        }
+        std::size_t end = ScanToken(text, pos);
+        if (end == pos)
+        {
+            return MakeError("Via: malformed sent-protocol");
+        }
+        parts[i] = text.substr(pos, end - pos);
+        pos = end;
+    }
+
+    std::size_t hostStart = SkipWs(text, pos);
+    if (hostStart == pos)
+    {
+        return MakeError("Via: missing sent-by");
+    }
+    pos = hostStart;
+    if (pos < text.size() && text[pos] == '[')
+    {
+        std::size_t close = text.find(']', pos);
+        if (close == std::string_view::npos)
+        {
+            return MakeError("Via: unterminated IPv6 reference");
+        }
+        pos = close + 1;
+    }
+    else
+    {
+        pos = FindIf(text, pos, [](char c) { return IsWs(c) || c == ':' || c == ';'; });
+    }
+    std::string_view host = text.substr(hostStart, pos - hostStart);
+    if (!IsHost(host))
+    {
+        return MakeError("Via: invalid sent-by host '" + std::string(host) + "'");
+    }
+
+    // COLON = SWS ":" SWS
+    std::optional<uint16_t> port;
+    std::size_t afterHost = SkipWs(text, pos);
+    if (afterHost < text.size() && text[afterHost] == ':')
+    {
+        std::size_t portStart = SkipWs(text, afterHost + 1);
+        std::size_t portEnd = FindIf(text, portStart, [](char c) { return !IsDigit(c); });
+        auto value = ParseDecimal(text.substr(portStart, portEnd - portStart), 65535);
+        if (!value)
+        {
+            return MakeError("Via: invalid port");
+        }
+        port = static_cast<uint16_t>(*value);
+        pos = portEnd;
+    }
+
+    if (out)
+    {
+        out->protocolName = std::string(parts[0]);
+        out->protocolVersion = std::string(parts[1]);
+        out->transport = ToUpper(parts[2]);
+        out->host = std::string(host);
+        out->port = port;
+    }
+    return ForEachGenericParam(text, pos, "Via", [out](const ParamView& param) {
+        auto error = CheckViaParam(param);
+        if (!error && out)
+        {
+            if (out->params.capacity() == 0)
+            {
+                out->params.reserve(4);
+            }
+            out->params.push_back(GenericParam{
+                std::string(param.name),
+                param.value ? std::optional<std::string>(*param.value) : std::nullopt});
+        }
+        return error;
+    });
+}
+
+} // namespace
+
+namespace abnf
+{
+
+std::optional<ParseError>
+CheckVia(std::string_view text)
+{
+    return ParseVia(text, nullptr);
+}
+
+} // namespace abnf
+
+Result<Via>
+Via::Parse(std::string_view text)
+{
+    Via via;
+    if (auto error = ParseVia(text, &via))
+    {
+        return *error;
+    }
+    return via;
+}
+
+std::string
+Via::SentBy() const
+{
+    if (!port)
+    {
+        return host;
+    }
+    return host + ":" + std::to_string(*port);
+}
+
+std::string
+Via::ToString() const
+{
+    std::string out = protocolName + "/" + protocolVersion + "/" + transport + " " + SentBy();
+    AppendParams(out, params);
+    return out;
+}
+
+std::string
+Via::Branch() const
+{
+    const GenericParam* param = FindParam(params, "branch");
+    return param && param->value ? *param->value : std::string();
+}
+
+std::optional<std::string>
+Via::Received() const
+{
+    const GenericParam* param = FindParam(params, "received");
+    if (!param)
+    {
+        return std::nullopt;
+    }
+    return param->value;
+}
+
+bool
+Via::HasRport() const
+{
+    return FindParam(params, "rport") != nullptr;
+}
+
+std::optional<uint16_t>
+Via::Rport() const
+{
+    const GenericParam* param = FindParam(params, "rport");
+    if (!param || !param->value)
+    {
+        return std::nullopt;
+    }
+    auto value = ParseDecimal(*param->value, 65535);
+    if (!value)
+    {
+        return std::nullopt;
+    }
+    return static_cast<uint16_t>(*value);
+}
+
+std::optional<std::string>
+Via::Maddr() const
+{
+    const GenericParam* param = FindParam(params, "maddr");
+    if (!param)
+    {
+        return std::nullopt;
+    }
+    return param->value;
+}
+
+std::optional<int>
+Via::Ttl() const
+{
+    const GenericParam* param = FindParam(params, "ttl");
+    if (!param || !param->value)
+    {
+        return std::nullopt;
+    }
+    auto value = ParseDecimal(*param->value, 255);
+    if (!value)
+    {
+        return std::nullopt;
+    }
+    return static_cast<int>(*value);
+}
+
+bool
+Via::operator==(const Via& other) const
+{
+    return protocolName == other.protocolName && protocolVersion == other.protocolVersion &&
+           transport == other.transport && host == other.host && port == other.port &&
+           params == other.params;
+}
+
+} // namespace sipsim
