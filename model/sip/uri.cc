@@ -241,6 +241,9 @@ ParseSipUri(std::string_view text, SipUri* out, bool allowHeaders)
         pos = end;
     }
 
+    // §19.1.1: a parameter name MUST NOT appear more than once (else URI comparison is
+    // ill-defined). Names seen so far are views into `rest`, so the check allocates nothing.
+    std::vector<std::string_view> seenNames;
     while (pos < rest.size() && rest[pos] == ';')
     {
         std::size_t end = FindIf(rest, pos + 1, IsParamEnd);
@@ -252,6 +255,14 @@ ParseSipUri(std::string_view text, SipUri* out, bool allowHeaders)
         {
             return MakeError("invalid URI parameter name");
         }
+        for (std::string_view seen : seenNames)
+        {
+            if (EqualsNoCase(seen, name))
+            {
+                return MakeError("URI parameter '" + std::string(name) + "' appears more than once");
+            }
+        }
+        seenNames.push_back(name);
         if (eq != std::string_view::npos)
         {
             value = item.substr(eq + 1);

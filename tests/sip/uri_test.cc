@@ -149,6 +149,8 @@ TEST(SipUri, RejectsMalformed)
         {"sip:<user@example.com>", "angle bracket"},
         {"sip:us\"er@example.com", "quote in user"},
         {"sip:user:pa:ss@example.com", "':' in password"},
+        {"sip:a@b.com;transport=tcp;transport=udp", "repeated parameter (§19.1.1)"},
+        {"sip:a@b.com;x=1;X=1", "repeated parameter, other case"},
     };
     for (const auto& c : cases)
     {
