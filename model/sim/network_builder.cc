@@ -1,0 +1,284 @@
+#include "network_builder.h"
+
+#include "gilbert_elliott_error_model.h"
+#include "ns3/abort.h"
+#include "ns3/boolean.h"
+#include "ns3/data-rate.h"
+#include "ns3/double.h"
+#include "ns3/enum.h"
+#include "ns3/internet-stack-helper.h"
+#include "ns3/ipv4-address-helper.h"
+#include "ns3/ipv4-static-routing-helper.h"
+#include "ns3/ipv4.h"
+#include "ns3/names.h"
+#include "ns3/point-to-point-helper.h"
+#include "ns3/point-to-point-net-device.h"
+#include "ns3/queue-size.h"
+#include "ns3/queue.h"
+#include "ns3/uinteger.h"
+
+namespace sipsim
+{
+
+NetworkBuilder::NetworkBuilder(NetworkBuilderOptions options) : m_options(std::move(options))
+{
+}
+
+LinkImpairment
+NetworkBuilder::MakeImpairment(const LinkDirection& direction) const
+{
+    LinkImpairment impairment;
+    impairment.delay = ToNs3Time(direction.delay);
+    if (direction.jitter.count() > 0)
+    {
+        auto jitter = ns3::CreateObject<ns3::UniformRandomVariable>();
+        jitter->SetAttribute("Min", ns3::DoubleValue(0.0));
+        jitter->SetAttribute("Max", ns3::DoubleValue(ToSeconds(direction.jitter)));
+        impairment.jitter = jitter;
+    }
+    const LossModel& loss = direction.loss;
+    switch (loss.kind)
+    {
+    case LossModelKind::None:
+        break;
+    case LossModelKind::Iid: {
+        auto model = ns3::CreateObject<ns3::RateErrorModel>();
+        model->SetUnit(ns3::RateErrorModel::ERROR_UNIT_PACKET);
+        model->SetRate(loss.p);
+        impairment.loss = model;
+        break;
+    }
+    case LossModelKind::GilbertElliott: {
+        auto model = ns3::CreateObject<GilbertElliottErrorModel>();
+        model->SetAttribute("P", ns3::DoubleValue(loss.p));
+        model->SetAttribute("R", ns3::DoubleValue(loss.r));
+        model->SetAttribute("LossGood", ns3::DoubleValue(loss.lossGood));
+        model->SetAttribute("LossBad", ns3::DoubleValue(loss.lossBad));
+        impairment.loss = model;
+        break;
+    }
+    }
+    return impairment;
+}
+
+void
+NetworkBuilder::Build(const Topology& topology, const Routing& routing)
+{
+    NS_ABORT_MSG_IF(m_nodes.GetN() != 0, "NetworkBuilder::Build called twice");
+    const std::size_t n = topology.NodeCount();
+    m_nodes.Create(n);
+    for (NodeId id = 0; id < n; ++id)
+    {
+        ns3::Names::Add(topology.Node(id).name, m_nodes.Get(id));
+        m_ids[topology.Node(id).name] = id;
+        m_cpu.emplace_back(topology.Node(id).serviceTime, topology.Node(id).queueLimit);
+    }
+
+    // Static routing only: paths must be the topology's, not OSPF-like hop counts.
+    ns3::Ipv4StaticRoutingHelper staticRouting;
+    ns3::InternetStackHelper stack;
+    stack.SetRoutingHelper(staticRouting);
+    stack.Install(m_nodes);
+
+    SipLinkHelper linkHelper;
+    linkHelper.SetFlowControl(false);
+    linkHelper.SetChannelAttribute("AllowReorder", ns3::BooleanValue(m_options.allowReorder));
+    ns3::Ipv4AddressHelper addresses(m_options.networkBase.c_str(), "255.255.255.252");
+
+    m_nodeAddress.assign(n, std::nullopt);
+    for (const TopoLink& topoLink : topology.Links())
+    {
+        Link link;
+        link.a = topoLink.a;
+        link.b = topoLink.b;
+        const LinkImpairment ab = MakeImpairment(topoLink.props.ab);
+        const LinkImpairment ba = MakeImpairment(topoLink.props.ba);
+        link.loss = {ab.loss, ba.loss};
+        link.devices = linkHelper.Install(m_nodes.Get(link.a), m_nodes.Get(link.b), ab, ba);
+        const LinkDirection* dirs[2] = {&topoLink.props.ab, &topoLink.props.ba};
+        for (uint32_t end = 0; end < 2; ++end)
+        {
+            // The rate and queue of a direction belong to its sending device.
+            auto device = ns3::DynamicCast<ns3::PointToPointNetDevice>(link.devices.Get(end));
+            device->SetDataRate(ns3::DataRate(dirs[end]->rateBps));
+            device->GetQueue()->SetMaxSize(
+                ns3::QueueSize(ns3::QueueSizeUnit::PACKETS, dirs[end]->queueSize));
+        }
+        const ns3::Ipv4InterfaceContainer interfaces = addresses.Assign(link.devices);
+        addresses.NewNetwork();
+        for (uint32_t end = 0; end < 2; ++end)
+        {
+            link.ifIndex[end] = interfaces.Get(end).second;
+            link.address[end] = interfaces.GetAddress(end);
+            const NodeId node = end == 0 ? link.a : link.b;
+            if (!m_nodeAddress[node])
+            {
+                m_nodeAddress[node] = link.address[end];
+            }
+        }
+        m_links.push_back(std::move(link));
+    }
+
+    for (NodeId id = 0; id < n; ++id)
+    {
+        if (m_nodeAddress[id])
+        {
+            m_names[topology.Node(id).name] = *m_nodeAddress[id];
+        }
+    }
+    for (const auto& [domain, proxy] : routing.domainProxy)
+    {
+        if (m_nodeAddress[proxy] && !m_names.count(domain))
+        {
+            m_names[domain] = *m_nodeAddress[proxy];
+        }
+    }
+    AddRoutes(topology, routing);
+}
+
+void
+NetworkBuilder::AddRoutes(const Topology& topology, const Routing& routing)
+{
+    const std::size_t n = topology.NodeCount();
+    NS_ABORT_MSG_IF(routing.ipNextHop.size() != n, "NetworkBuilder: routing/topology mismatch");
+    // (node, neighbour) -> (the node's interface on that link, the neighbour's address).
+    std::map<std::pair<NodeId, NodeId>, std::pair<uint32_t, ns3::Ipv4Address>> via;
+    // Every address of a node: packets to any of them follow the node's next hops.
+    std::vector<std::vector<ns3::Ipv4Address>> owned(n);
+    for (const Link& link : m_links)
+    {
+        via[{link.a, link.b}] = {link.ifIndex[0], link.address[1]};
+        via[{link.b, link.a}] = {link.ifIndex[1], link.address[0]};
+        owned[link.a].push_back(link.address[0]);
+        owned[link.b].push_back(link.address[1]);
+    }
+    ns3::Ipv4StaticRoutingHelper helper;
+    for (NodeId from = 0; from < n; ++from)
+    {
+        auto table = helper.GetStaticRouting(m_nodes.Get(from)->GetObject<ns3::Ipv4>());
+        for (NodeId to = 0; to < n; ++to)
+        {
+            const NodeId hop = routing.ipNextHop[from][to];
+            if (from == to || hop == kNoNode)
+            {
+                continue;
+            }
+            auto found = via.find({from, hop});
+            NS_ABORT_MSG_IF(found == via.end(), "NetworkBuilder: next hop "
+                                                    << topology.Node(hop).name << " of "
+                                                    << topology.Node(from).name
+                                                    << " is not a neighbour");
+            const auto [ifIndex, gateway] = found->second;
+            for (const ns3::Ipv4Address& destination : owned[to])
+            {
+                // Host routes beat the connected /30s, so even a neighbour's far address
+                // follows the routed (shortest-delay) path.
+                table->AddHostRouteTo(destination, gateway, ifIndex);
+            }
+        }
+    }
+}
+
+ns3::Ptr<ns3::Node>
+NetworkBuilder::GetNode(const std::string& name) const
+{
+    return ns3::Names::Find<ns3::Node>(name);
+}
+
+std::optional<ns3::Ipv4Address>
+NetworkBuilder::GetAddress(NodeId id) const
+{
+    return id < m_nodeAddress.size() ? m_nodeAddress[id] : std::nullopt;
+}
+
+std::optional<ns3::Ipv4Address>
+NetworkBuilder::GetAddress(const std::string& name) const
+{
+    auto it = m_ids.find(name);
+    return it == m_ids.end() ? std::nullopt : GetAddress(it->second);
+}
+
+std::optional<ns3::Ipv4Address>
+NetworkBuilder::Resolve(const std::string& host) const
+{
+    if (auto ip = ParseIpv4(host))
+    {
+        return ip;
+    }
+    auto it = m_names.find(host);
+    return it == m_names.end() ? std::nullopt : std::optional<ns3::Ipv4Address>(it->second);
+}
+
+SipElementApplication::Resolver
+NetworkBuilder::GetResolver() const
+{
+    return [names = m_names](const std::string& host) -> std::optional<ns3::Ipv4Address> {
+        if (auto ip = ParseIpv4(host))
+        {
+            return ip;
+        }
+        auto it = names.find(host);
+        return it == names.end() ? std::nullopt : std::optional<ns3::Ipv4Address>(it->second);
+    };
+}
+
+void
+NetworkBuilder::ConfigureElement(NodeId id, SipElementApplication& app) const
+{
+    app.SetResolver(GetResolver());
+    const auto& [serviceTime, queueLimit] = m_cpu.at(id);
+    app.SetAttribute("ProcessingDelay", ns3::TimeValue(ToNs3Time(serviceTime)));
+    app.SetAttribute("ServiceQueueLimit", ns3::UintegerValue(queueLimit));
+}
+
+const ns3::NetDeviceContainer&
+NetworkBuilder::GetLinkDevices(std::size_t i) const
+{
+    return m_links.at(i).devices;
+}
+
+ns3::Ptr<JitterPointToPointChannel>
+NetworkBuilder::GetLinkChannel(std::size_t i) const
+{
+    return ns3::DynamicCast<JitterPointToPointChannel>(m_links.at(i).devices.Get(0)->GetChannel());
+}
+
+ns3::Ptr<ns3::ErrorModel>
+NetworkBuilder::GetLossModel(std::size_t i, bool aToB) const
+{
+    return m_links.at(i).loss[aToB ? 0 : 1];
+}
+
+int64_t
+NetworkBuilder::AssignStreams(int64_t stream)
+{
+    int64_t used = 0;
+    for (std::size_t i = 0; i < m_links.size(); ++i)
+    {
+        used += GetLinkChannel(i)->AssignStreams(stream + used);
+        for (const auto& loss : m_links[i].loss)
+        {
+            if (auto ge = ns3::DynamicCast<GilbertElliottErrorModel>(loss))
+            {
+                used += ge->AssignStreams(stream + used);
+            }
+            else if (auto rate = ns3::DynamicCast<ns3::RateErrorModel>(loss))
+            {
+                used += rate->AssignStreams(stream + used);
+            }
+        }
+    }
+    return used;
+}
+
+void
+NetworkBuilder::EnablePcap(const std::string& prefix) const
+{
+    ns3::PointToPointHelper pcap;
+    for (const Link& link : m_links)
+    {
+        pcap.EnablePcap(prefix, link.devices);
+    }
+}
+
+} // namespace sipsim
