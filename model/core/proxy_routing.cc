@@ -1,0 +1,304 @@
+// Route processing of a proxy: §16.4 pre-processing, §16.6 steps 2-7, §16.12.
+#include "proxy_routing.h"
+
+#include "sip/headers.h"
+
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
+namespace sipsim
+{
+
+namespace
+{
+
+bool
+EqualsNoCase(std::string_view a, std::string_view b)
+{
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+std::string
+Lower(std::string_view text)
+{
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+/// Replaces every line of a list header by one line with `values`, at the position of the
+/// first line; removes the header when `values` is empty.
+void
+ReplaceList(SipMessage& message, std::string_view name, const std::vector<std::string>& values)
+{
+    auto& headers = message.MutableHeaders();
+    auto first = std::find_if(headers.begin(), headers.end(),
+                              [&](const HeaderField& f) { return HeaderNameEquals(f.name, name); });
+    const auto position = first - headers.begin();
+    message.Remove(name);
+    if (values.empty())
+    {
+        return;
+    }
+    std::string joined;
+    for (const std::string& v : values)
+    {
+        joined += joined.empty() ? v : ", " + v;
+    }
+    auto& after = message.MutableHeaders();
+    const auto at = std::min<std::ptrdiff_t>(position, static_cast<std::ptrdiff_t>(after.size()));
+    after.insert(after.begin() + at, HeaderField{CanonicalHeaderName(name), std::move(joined)});
+}
+
+std::vector<std::string>
+ListValues(const SipMessage& message, std::string_view name)
+{
+    std::vector<std::string> values;
+    for (std::string_view v : message.GetAll(name))
+    {
+        values.emplace_back(v);
+    }
+    return values;
+}
+
+std::optional<Address>
+ResolveHop(const NextHop& hop, const ProxyConfig& config)
+{
+    if (hop.address)
+    {
+        return hop.address;
+    }
+    return config.resolver.Resolve(hop.host, hop.port, config.transport);
+}
+
+} // namespace
+
+bool
+IsOwnHost(std::string_view host, const ProxyConfig& config)
+{
+    return EqualsNoCase(host, config.hostName) || host == config.localAddress.host;
+}
+
+bool
+IsOwnDomain(std::string_view host, const ProxyConfig& config)
+{
+    return std::any_of(config.domains.begin(), config.domains.end(),
+                       [&](const std::string& d) { return EqualsNoCase(d, host); });
+}
+
+bool
+IsOwnUri(const SipUri& uri, const ProxyConfig& config)
+{
+    return uri.user.empty() && IsOwnHost(uri.host, config) &&
+           uri.PortOrDefault() == config.localAddress.port;
+}
+
+bool
+PreprocessRoute(SipMessage& request, const ProxyConfig& config, std::string& error)
+{
+    auto routes = GetRoutes(request, "Route");
+    if (!routes.Ok())
+    {
+        error = routes.Error().reason;
+        return false;
+    }
+    if (!routes->empty() && IsSipScheme(request.RequestUri()))
+    {
+        auto ruri = SipUri::Parse(request.RequestUri());
+        if (ruri.Ok() && IsOwnUri(*ruri, config))
+        {
+            // A strict router put our Record-Route URI into the Request-URI; the real
+            // target travels as the last Route value (§16.4, §12.2.1.1).
+            std::vector<std::string> values = ListValues(request, "Route");
+            request.SetRequestUri(routes->back().uri);
+            values.pop_back();
+            ReplaceList(request, "Route", values);
+            routes->pop_back();
+        }
+    }
+    if (!routes->empty() && IsSipScheme(routes->front().uri))
+    {
+        auto top = SipUri::Parse(routes->front().uri);
+        if (top.Ok() && IsOwnUri(*top, config))
+        {
+            request.RemoveFirstValue("Route");
+        }
+    }
+    return true;
+}
+
+std::string
+TargetRequestUri(const std::string& target)
+{
+    if (!IsSipScheme(target))
+    {
+        return target;
+    }
+    auto uri = SipUri::Parse(target);
+    if (!uri.Ok() || (uri->headers.empty() && !uri->Param("method")))
+    {
+        return target;
+    }
+    uri->headers.clear();
+    RemoveParam(uri->params, "method");
+    return uri->ToString();
+}
+
+void
+InsertHeaderAfter(SipMessage& message, std::string_view after, std::string_view name,
+                  std::string value)
+{
+    auto& headers = message.MutableHeaders();
+    // Index just past the last line named `wanted`, or 0 when there is none.
+    auto pastLast = [&](std::string_view wanted) {
+        std::size_t past = 0;
+        for (std::size_t i = 0; i < headers.size(); ++i)
+        {
+            if (HeaderNameEquals(headers[i].name, wanted))
+            {
+                past = i + 1;
+            }
+        }
+        return past;
+    };
+    std::size_t position = pastLast(after);
+    if (position == 0)
+    {
+        position = pastLast("Via");
+    }
+    if (position == 0)
+    {
+        position = headers.size();
+    }
+    headers.insert(headers.begin() + static_cast<std::ptrdiff_t>(position),
+                   HeaderField{CanonicalHeaderName(name), std::move(value)});
+}
+
+void
+UpdateMaxForwards(SipMessage& copy)
+{
+    const auto value = GetMaxForwards(copy);
+    if (value.Ok())
+    {
+        copy.Set("Max-Forwards", std::to_string(std::max(0, *value - 1)));
+    }
+    else
+    {
+        copy.Remove("Max-Forwards");
+        InsertHeaderAfter(copy, "Via", "Max-Forwards", "70");
+    }
+}
+
+bool
+CreatesDialog(std::string_view method)
+{
+    return method == "INVITE" || method == "SUBSCRIBE" || method == "REFER";
+}
+
+void
+InsertRecordRoute(SipMessage& copy, const ProxyConfig& config)
+{
+    std::string value = "<sip:" + config.hostName;
+    if (config.localAddress.port != 5060)
+    {
+        value += ":" + std::to_string(config.localAddress.port);
+    }
+    value += ";lr>";
+    if (copy.Has("Record-Route"))
+    {
+        copy.Prepend("Record-Route", std::move(value));
+    }
+    else
+    {
+        InsertHeaderAfter(copy, "Max-Forwards", "Record-Route", std::move(value));
+    }
+}
+
+void
+PostprocessRoute(SipMessage& copy)
+{
+    auto routes = GetRoutes(copy, "Route");
+    if (!routes.Ok() || routes->empty())
+    {
+        return;
+    }
+    auto top = SipUri::Parse(routes->front().uri);
+    if (!top.Ok() || top->HasLr())
+    {
+        return;
+    }
+    std::vector<std::string> values = ListValues(copy, "Route");
+    values.push_back("<" + copy.RequestUri() + ">");
+    copy.SetRequestUri(routes->front().uri);
+    values.erase(values.begin());
+    ReplaceList(copy, "Route", values);
+}
+
+std::optional<Address>
+ResolveUri(const SipUri& uri, const ProxyConfig& config)
+{
+    if (uri.Param("maddr"))
+    {
+        return config.resolver.Resolve(uri, config.transport);
+    }
+    const std::string host = Lower(uri.host);
+    if (auto exact = config.staticRoutes.find(host); exact != config.staticRoutes.end())
+    {
+        return ResolveHop(exact->second, config);
+    }
+    if (auto direct = config.resolver.Resolve(uri, config.transport))
+    {
+        return direct;
+    }
+    for (const auto& [domain, hop] : config.staticRoutes)
+    {
+        const std::string suffix = "." + Lower(domain);
+        if (host.size() > suffix.size() &&
+            host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0)
+        {
+            return ResolveHop(hop, config);
+        }
+    }
+    if (config.defaultRoute)
+    {
+        return ResolveHop(*config.defaultRoute, config);
+    }
+    return std::nullopt;
+}
+
+std::optional<Address>
+NextHopAddress(const SipMessage& copy, const ProxyConfig& config)
+{
+    std::string target = copy.RequestUri();
+    auto routes = GetRoutes(copy, "Route");
+    if (routes.Ok() && !routes->empty())
+    {
+        auto top = SipUri::Parse(routes->front().uri);
+        // After PostprocessRoute a top Route without lr cannot remain; a loose router's
+        // Route decides the next hop.
+        if (top.Ok() && top->HasLr())
+        {
+            target = routes->front().uri;
+        }
+    }
+    auto uri = SipUri::Parse(target);
+    if (!uri.Ok())
+    {
+        return std::nullopt;
+    }
+    return ResolveUri(*uri, config);
+}
+
+std::string
+ProxyViaValue(const ProxyConfig& config, Transport transport, const std::string& branch)
+{
+    return std::string("SIP/2.0/") + TransportName(transport) + " " + config.hostName + ":" +
+           std::to_string(config.localAddress.port) + ";branch=" + branch;
+}
+
+} // namespace sipsim

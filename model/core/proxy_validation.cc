@@ -1,0 +1,259 @@
+// §16.3 request validation helpers and the branch computations of §16.6 step 8 / §16.11.
+#include "proxy_validation.h"
+
+#include "auth/digest.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace sipsim
+{
+
+namespace
+{
+
+constexpr std::size_t kHashDigits = 16;
+
+bool
+EqualsNoCase(std::string_view a, std::string_view b)
+{
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+std::string
+ShortHash(std::string_view data)
+{
+    return DigestHash(DigestAlgorithm::Md5, data).substr(0, kHashDigits);
+}
+
+std::string
+FromTag(const SipMessage& request)
+{
+    auto from = GetFrom(request);
+    return from.Ok() ? from->Tag() : std::string();
+}
+
+std::string
+ToTag(const SipMessage& request)
+{
+    auto to = GetTo(request);
+    return to.Ok() ? to->Tag() : std::string();
+}
+
+std::string
+CSeqNumber(const SipMessage& request)
+{
+    auto cseq = GetCSeq(request);
+    return cseq.Ok() ? std::to_string(cseq->number) : std::string();
+}
+
+std::string
+CallIdOf(const SipMessage& request)
+{
+    auto callId = GetCallId(request);
+    return callId.Ok() ? *callId : std::string();
+}
+
+bool
+HasCookie(const std::string& branch)
+{
+    return branch.size() > kBranchCookie.size() &&
+           branch.compare(0, kBranchCookie.size(), kBranchCookie) == 0;
+}
+
+std::string
+Unbracket(const std::string& host)
+{
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    {
+        return host.substr(1, host.size() - 2);
+    }
+    return host;
+}
+
+} // namespace
+
+std::string
+LoopHash(const SipMessage& request, const Via& receivedTopVia)
+{
+    std::string data;
+    data.reserve(256);
+    data += FromTag(request);
+    data += '\n';
+    data += CallIdOf(request);
+    data += '\n';
+    data += CSeqNumber(request);
+    data += '\n';
+    data += request.RequestUri();
+    data += '\n';
+    data += receivedTopVia.ToString();
+    for (std::string_view route : request.GetAll("Route"))
+    {
+        data += '\n';
+        data += route;
+    }
+    return ShortHash(data);
+}
+
+bool
+IsOwnVia(const Via& via, const ProxyConfig& config)
+{
+    const std::string host = Unbracket(via.host);
+    return (EqualsNoCase(host, config.hostName) || host == config.localAddress.host) &&
+           via.port.value_or(5060) == config.localAddress.port;
+}
+
+bool
+DetectLoop(const SipMessage& request, const ProxyConfig& config)
+{
+    const auto vias = GetVias(request);
+    if (!vias.Ok())
+    {
+        return false;
+    }
+    for (std::size_t i = 0; i + 1 < vias->size(); ++i)
+    {
+        const Via& via = (*vias)[i];
+        if (!IsOwnVia(via, config))
+        {
+            continue;
+        }
+        const std::string branch = via.Branch();
+        const auto dot = branch.rfind('.');
+        if (dot == std::string::npos)
+        {
+            continue;
+        }
+        if (branch.compare(dot + 1, std::string::npos, LoopHash(request, (*vias)[i + 1])) == 0)
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::vector<std::string>
+UnsupportedProxyRequire(const SipMessage& request, const std::vector<std::string>& supported)
+{
+    std::vector<std::string> unsupported;
+    for (const std::string& tag : GetOptionTags(request, "Proxy-Require"))
+    {
+        const bool known = std::any_of(supported.begin(), supported.end(),
+                                       [&](const std::string& s) { return EqualsNoCase(s, tag); });
+        if (!known)
+        {
+            unsupported.push_back(tag);
+        }
+    }
+    return unsupported;
+}
+
+std::string
+StatefulBranch(RandomSource& random, const std::string& loopHash)
+{
+    std::string branch = std::string(kBranchCookie) + random.Token(12);
+    if (!loopHash.empty())
+    {
+        branch += '.';
+        branch += loopHash;
+    }
+    return branch;
+}
+
+std::string
+StatelessBranch(const SipMessage& request, const std::string& loopHash)
+{
+    const auto top = GetTopVia(request);
+    const std::string received = top.Ok() ? top->Branch() : std::string();
+    std::string data = "stateless\n";
+    if (HasCookie(received))
+    {
+        data += received;
+    }
+    else
+    {
+        data += top.Ok() ? top->ToString() : std::string();
+        data += '\n';
+        data += ToTag(request);
+        data += '\n';
+        data += FromTag(request);
+        data += '\n';
+        data += CallIdOf(request);
+        data += '\n';
+        data += CSeqNumber(request);
+        data += '\n';
+        data += request.RequestUri();
+    }
+    std::string branch = std::string(kBranchCookie) + ShortHash(data);
+    if (!loopHash.empty())
+    {
+        branch += '.';
+        branch += loopHash;
+    }
+    return branch;
+}
+
+std::string
+StatelessToTag(const SipMessage& request)
+{
+    const auto top = GetTopVia(request);
+    std::string data = CallIdOf(request);
+    data += '\n';
+    data += FromTag(request);
+    data += '\n';
+    data += CSeqNumber(request);
+    data += '\n';
+    data += top.Ok() ? top->Branch() : std::string();
+    return ShortHash(data).substr(0, 10);
+}
+
+SipMessage
+StampReceived(const SipMessage& request, const Address& from)
+{
+    auto top = GetTopVia(request);
+    if (!top.Ok())
+    {
+        return request;
+    }
+    Via via = *top;
+    bool changed = false;
+    if (Unbracket(via.host) != from.host)
+    {
+        SetParam(via.params, "received", from.host);
+        changed = true;
+    }
+    if (via.HasRport() && !via.Rport())
+    {
+        SetParam(via.params, "rport", std::to_string(from.port));
+        SetParam(via.params, "received", from.host);
+        changed = true;
+    }
+    if (!changed)
+    {
+        return request;
+    }
+    SipMessage stamped = request;
+    stamped.RemoveFirstValue("Via");
+    stamped.Prepend("Via", via.ToString());
+    return stamped;
+}
+
+std::string
+JoinList(const std::vector<std::string>& items)
+{
+    std::string out;
+    for (const std::string& item : items)
+    {
+        if (!out.empty())
+        {
+            out += ", ";
+        }
+        out += item;
+    }
+    return out;
+}
+
+} // namespace sipsim
