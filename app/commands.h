@@ -18,6 +18,11 @@ inline constexpr int kExitUsage = 2;        ///< bad flags, missing files, bad s
 using CommandAction = std::function<int()>;
 
 void RegisterParseCommand(CLI::App& app, CommandAction& action);
+/// `run`: only when built with ns-3 (SIPSIM_HAVE_RUN); otherwise it registers nothing.
+void RegisterRunCommand(CLI::App& app, CommandAction& action);
+void RegisterPeerCommand(CLI::App& app, CommandAction& action);
+/// `model`: the analytic model (model/analytic) for a scenario or a uniform chain.
+void RegisterModelCommand(CLI::App& app, CommandAction& action);
 
 } // namespace sipsim::app
 

@@ -13,6 +13,9 @@ main(int argc, char** argv)
 
     sipsim::app::CommandAction action;
     sipsim::app::RegisterParseCommand(app, action);
+    sipsim::app::RegisterRunCommand(app, action);
+    sipsim::app::RegisterPeerCommand(app, action);
+    sipsim::app::RegisterModelCommand(app, action);
 
     try
     {

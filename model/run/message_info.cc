@@ -1,0 +1,146 @@
+#include "message_info.h"
+
+#include <cctype>
+#include <cstdlib>
+
+namespace sipsim
+{
+
+namespace
+{
+
+bool
+NameIs(std::string_view name, std::string_view longName, char compact)
+{
+    if (name.size() == 1)
+    {
+        return std::tolower(static_cast<unsigned char>(name[0])) == compact;
+    }
+    if (name.size() != longName.size())
+    {
+        return false;
+    }
+    for (std::size_t i = 0; i < name.size(); ++i)
+    {
+        if (std::tolower(static_cast<unsigned char>(name[i])) !=
+            std::tolower(static_cast<unsigned char>(longName[i])))
+        {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string_view
+Trim(std::string_view s)
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+/// The next line (without CR LF) and the rest after it.
+std::string_view
+NextLine(std::string_view& rest)
+{
+    const auto lf = rest.find('\n');
+    std::string_view line = lf == std::string_view::npos ? rest : rest.substr(0, lf);
+    rest = lf == std::string_view::npos ? std::string_view() : rest.substr(lf + 1);
+    if (!line.empty() && line.back() == '\r')
+    {
+        line.remove_suffix(1);
+    }
+    return line;
+}
+
+} // namespace
+
+std::string
+MessageInfo::Kind() const
+{
+    if (isRequest)
+    {
+        return method.empty() ? "?" : method;
+    }
+    return reason.empty() ? std::to_string(statusCode) : std::to_string(statusCode) + " " + reason;
+}
+
+std::string
+MessageInfo::RetransmissionKey() const
+{
+    if (isRequest)
+    {
+        return Kind();
+    }
+    return std::to_string(statusCode) + " (" + (cseqMethod.empty() ? "?" : cseqMethod) + ")";
+}
+
+MessageInfo
+SummarizeMessage(std::string_view bytes)
+{
+    MessageInfo info;
+    std::string_view rest = bytes;
+    while (rest.substr(0, 2) == "\r\n")
+    {
+        rest.remove_prefix(2); // §7.5 leading CRLFs
+    }
+    const std::string_view start = NextLine(rest);
+    if (start.substr(0, 8) == "SIP/2.0 ")
+    {
+        info.isRequest = false;
+        std::string_view tail = start.substr(8);
+        const auto space = tail.find(' ');
+        info.statusCode = std::atoi(std::string(tail.substr(0, space)).c_str());
+        if (space != std::string_view::npos)
+        {
+            info.reason = std::string(tail.substr(space + 1));
+        }
+    }
+    else
+    {
+        info.method = std::string(start.substr(0, start.find(' ')));
+    }
+    while (!rest.empty())
+    {
+        const std::string_view line = NextLine(rest);
+        if (line.empty())
+        {
+            break; // end of headers
+        }
+        const auto colon = line.find(':');
+        if (colon == std::string_view::npos)
+        {
+            continue;
+        }
+        const std::string_view name = Trim(line.substr(0, colon));
+        const std::string_view value = Trim(line.substr(colon + 1));
+        if (info.callId.empty() && NameIs(name, "call-id", 'i'))
+        {
+            info.callId = std::string(value);
+        }
+        else if (info.cseq.empty() && NameIs(name, "cseq", '\0'))
+        {
+            info.cseq = std::string(value);
+            const auto space = value.find_first_of(" \t");
+            info.cseqNumber = static_cast<uint32_t>(
+                std::strtoul(std::string(value.substr(0, space)).c_str(), nullptr, 10));
+            if (space != std::string_view::npos)
+            {
+                info.cseqMethod = std::string(Trim(value.substr(space + 1)));
+            }
+        }
+        if (!info.callId.empty() && !info.cseq.empty())
+        {
+            break;
+        }
+    }
+    return info;
+}
+
+} // namespace sipsim

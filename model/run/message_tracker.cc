@@ -1,0 +1,372 @@
+#include "message_tracker.h"
+
+#include "csv_format.h"
+#include "sim/sip_element_application.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace sipsim
+{
+
+namespace
+{
+
+std::string
+Bytes(const ns3::Ptr<const ns3::Packet>& packet)
+{
+    std::string bytes(packet->GetSize(), '\0');
+    packet->CopyData(reinterpret_cast<uint8_t*>(bytes.data()), bytes.size());
+    return bytes;
+}
+
+std::string
+Lower(std::string text)
+{
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+uint64_t
+Mix(uint64_t h, uint64_t v)
+{
+    // SplitMix64 finaliser: spreads node ids over the hash so (A, B, x) != (B, A, x).
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 27;
+    return h;
+}
+
+} // namespace
+
+const char*
+MessageStatusName(MessageStatus status)
+{
+    switch (status)
+    {
+    case MessageStatus::Pending:
+    case MessageStatus::InFlight:
+        return "in_flight";
+    case MessageStatus::Delivered:
+        return "delivered";
+    case MessageStatus::Dropped:
+        return "dropped";
+    }
+    return "in_flight";
+}
+
+MessageTracker::MessageTracker(Options options, std::ostream* csv, CallLookup lookup,
+                               Observer observer)
+    : m_options(std::move(options))
+    , m_csv(csv)
+    , m_lookup(std::move(lookup))
+    , m_observer(std::move(observer))
+{
+    if (m_csv)
+    {
+        *m_csv << "time_s,call,call_id,from,to,kind,cseq,size,retransmission,status\n";
+    }
+}
+
+NodeId
+MessageTracker::NodeOfHost(const std::string& host) const
+{
+    if (auto ip = ParseIpv4(host))
+    {
+        auto it = m_options.addressToNode.find(ip->Get());
+        return it == m_options.addressToNode.end() ? kNoNode : it->second;
+    }
+    auto it = m_options.hostToNode.find(Lower(host));
+    if (it == m_options.hostToNode.end())
+    {
+        it = m_options.hostToNode.find(host);
+    }
+    return it == m_options.hostToNode.end() ? kNoNode : it->second;
+}
+
+std::string
+MessageTracker::NameOf(NodeId node) const
+{
+    return node < m_options.nodeNames.size() ? m_options.nodeNames[node] : std::string("?");
+}
+
+uint64_t
+MessageTracker::ContentKey(NodeId from, NodeId to, const std::string& bytes) const
+{
+    return Mix(Mix(std::hash<std::string>{}(bytes), from), to);
+}
+
+bool
+MessageTracker::SeenBefore(TimePoint now, uint64_t key)
+{
+    while (!m_seenOrder.empty() && m_seenOrder.front().first + m_options.retransmissionWindow < now)
+    {
+        auto it = m_seen.find(m_seenOrder.front().second);
+        if (it != m_seen.end() && it->second == m_seenOrder.front().first)
+        {
+            m_seen.erase(it);
+        }
+        m_seenOrder.pop_front();
+    }
+    auto [it, inserted] = m_seen.try_emplace(key, now);
+    it->second = now;
+    m_seenOrder.emplace_back(now, key);
+    return !inserted;
+}
+
+uint64_t
+MessageTracker::Append(Record record)
+{
+    const uint64_t seq = m_base + m_records.size();
+    m_records.push_back(std::move(record));
+    return seq;
+}
+
+MessageTracker::Record*
+MessageTracker::Find(uint64_t seq)
+{
+    if (seq < m_base || seq >= m_base + m_records.size())
+    {
+        return nullptr;
+    }
+    return &m_records[seq - m_base];
+}
+
+void
+MessageTracker::Resolve(uint64_t seq, MessageStatus status, const std::string& reason)
+{
+    if (Record* record = Find(seq))
+    {
+        record->status = status;
+        if (status == MessageStatus::Dropped)
+        {
+            record->dropReason = reason;
+        }
+    }
+}
+
+void
+MessageTracker::OnTx(TimePoint now, NodeId from, ns3::Ptr<const ns3::Packet> packet,
+                     const Address& destination, bool retransmissionFlag)
+{
+    // Rows before this one may have been resolved since the last transmission.
+    Flush();
+    const std::string bytes = Bytes(packet);
+    const MessageInfo info = SummarizeMessage(bytes);
+    Record record;
+    record.time = now;
+    record.from = from;
+    record.to = NodeOfHost(destination.host);
+    record.toName = record.to == kNoNode ? destination.host : NameOf(record.to);
+    record.kind = info.Kind();
+    record.cseq = info.cseq;
+    record.callId = info.callId;
+    record.retransmissionKey = info.RetransmissionKey();
+    record.callIndex = info.callId.empty() || !m_lookup ? 0 : m_lookup(info.callId);
+    record.size = static_cast<uint32_t>(bytes.size());
+    const uint64_t key = ContentKey(from, record.to, bytes);
+    // Either the element says so (timer-driven resend) or a proxy relays bytes it already
+    // relayed on this hop (a retransmitted 2xx or ACK passing through).
+    record.retransmission = SeenBefore(now, key) || retransmissionFlag;
+    if (m_options.ladderCall != 0 && record.callIndex == m_options.ladderCall)
+    {
+        record.ladder = true;
+        record.ladderText = bytes;
+    }
+    if (m_observer)
+    {
+        m_observer(ObservedMessage{&info, record.callIndex, record.size, record.retransmission});
+    }
+    const uint64_t seq = Append(std::move(record));
+    if (m_options.streamTransport)
+    {
+        m_byContent[key].push_back(seq);
+    }
+    else
+    {
+        m_byUid[packet->GetUid()] = seq;
+    }
+}
+
+std::optional<uint64_t>
+MessageTracker::TakeByContent(uint64_t key)
+{
+    auto it = m_byContent.find(key);
+    while (it != m_byContent.end() && !it->second.empty())
+    {
+        const uint64_t seq = it->second.front();
+        it->second.pop_front();
+        if (it->second.empty())
+        {
+            m_byContent.erase(it);
+            it = m_byContent.end();
+        }
+        const Record* record = Find(seq);
+        if (record != nullptr && record->status == MessageStatus::Pending)
+        {
+            return seq;
+        }
+    }
+    return std::nullopt;
+}
+
+void
+MessageTracker::OnRx(TimePoint, NodeId at, ns3::Ptr<const ns3::Packet> packet,
+                     const Address& source)
+{
+    std::optional<uint64_t> seq;
+    if (!m_options.streamTransport)
+    {
+        auto it = m_byUid.find(packet->GetUid());
+        if (it != m_byUid.end())
+        {
+            seq = it->second;
+            m_byUid.erase(it);
+        }
+    }
+    else
+    {
+        seq = TakeByContent(ContentKey(NodeOfHost(source.host), at, Bytes(packet)));
+    }
+    if (!seq)
+    {
+        return; // not a transmission we saw leave (nothing else sends SIP here)
+    }
+    Resolve(*seq, MessageStatus::Delivered);
+    m_lastRx[at] = *seq;
+}
+
+void
+MessageTracker::OnAppDrop(TimePoint now, NodeId at, ns3::Ptr<const ns3::Packet> packet,
+                          const Address& peer, const std::string& reason)
+{
+    if (reason == "queue-overflow")
+    {
+        // The receiver's CPU queue shed the message it has just reported received (the
+        // application re-packs the bytes, so the uid is lost; the order is not).
+        if (auto it = m_lastRx.find(at); it != m_lastRx.end())
+        {
+            Resolve(it->second, MessageStatus::Dropped, reason);
+        }
+        return;
+    }
+    if (reason == "unresolvable" || reason == "transport-mismatch")
+    {
+        // Refused before any Tx trace: still a transmission the element attempted.
+        OnTx(now, at, packet, peer, false);
+        Resolve(m_base + m_records.size() - 1, MessageStatus::Dropped, reason);
+        m_byUid.erase(packet->GetUid());
+        return;
+    }
+    if (!m_options.streamTransport)
+    {
+        auto it = m_byUid.find(packet->GetUid());
+        if (it != m_byUid.end())
+        {
+            Resolve(it->second, MessageStatus::Dropped, reason);
+            m_byUid.erase(it);
+        }
+        return;
+    }
+    if (auto seq = TakeByContent(ContentKey(at, NodeOfHost(peer.host), Bytes(packet))))
+    {
+        Resolve(*seq, MessageStatus::Dropped, reason);
+    }
+}
+
+void
+MessageTracker::OnLinkDrop(ns3::Ptr<const ns3::Packet> packet, const std::string& reason)
+{
+    auto it = m_byUid.find(packet->GetUid());
+    if (it == m_byUid.end())
+    {
+        return; // TCP segments and other traffic: the transport recovers or reports
+    }
+    Resolve(it->second, MessageStatus::Dropped, reason);
+    m_byUid.erase(it);
+}
+
+void
+MessageTracker::Write(const Record& r)
+{
+    ++m_counters.sent;
+    m_counters.bytes += r.size;
+    switch (r.status)
+    {
+    case MessageStatus::Delivered:
+        ++m_counters.delivered;
+        break;
+    case MessageStatus::Dropped:
+        ++m_counters.dropped;
+        ++m_counters.dropReasons[r.dropReason];
+        break;
+    default:
+        ++m_counters.inFlight;
+        break;
+    }
+    if (r.retransmission)
+    {
+        ++m_counters.retransmissions;
+        ++m_counters.retransmissionsByMessage[r.retransmissionKey];
+    }
+    if (r.ladder)
+    {
+        m_ladderCallId = r.callId;
+        m_ladder.push_back(LadderEntry{r.time, r.kind, NameOf(r.from), r.toName, r.retransmission,
+                                       r.status, r.ladderText});
+    }
+    if (m_csv)
+    {
+        std::string line;
+        line.reserve(160);
+        line += FormatSeconds(r.time);
+        line += ',';
+        line += r.callIndex == 0 ? std::string() : std::to_string(r.callIndex);
+        line += ',';
+        line += CsvField(r.callId);
+        line += ',';
+        line += CsvField(NameOf(r.from));
+        line += ',';
+        line += CsvField(r.toName);
+        line += ',';
+        line += CsvField(r.kind);
+        line += ',';
+        line += CsvField(r.cseq);
+        line += ',';
+        line += std::to_string(r.size);
+        line += r.retransmission ? ",1," : ",0,";
+        line += MessageStatusName(r.status);
+        line += '\n';
+        *m_csv << line;
+    }
+}
+
+void
+MessageTracker::Flush()
+{
+    while (!m_records.empty() && m_records.front().status != MessageStatus::Pending)
+    {
+        Write(m_records.front());
+        m_records.pop_front();
+        ++m_base;
+    }
+}
+
+void
+MessageTracker::Finish()
+{
+    for (Record& record : m_records)
+    {
+        if (record.status == MessageStatus::Pending)
+        {
+            record.status = MessageStatus::InFlight;
+        }
+    }
+    Flush();
+    m_byUid.clear();
+    m_byContent.clear();
+}
+
+} // namespace sipsim

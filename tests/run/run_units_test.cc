@@ -1,0 +1,187 @@
+// Unit tests of the pieces of the run library that need no simulation.
+#include "run/csv_format.h"
+#include "run/invariants.h"
+#include "run/ladder.h"
+#include "run/message_info.h"
+#include "run/output_dir.h"
+#include "run/stats.h"
+#include "run/summary.h"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <sstream>
+
+namespace sipsim
+{
+namespace
+{
+
+TEST(MessageInfo, RequestLineAndHeaders)
+{
+    const MessageInfo info = SummarizeMessage("INVITE sip:bob@biloxi.example.com SIP/2.0\r\n"
+                                              "Via: SIP/2.0/UDP a;branch=z9hG4bK1\r\n"
+                                              "i: abc@host\r\n"
+                                              "CSeq:  2   INVITE\r\n"
+                                              "\r\n"
+                                              "Call-ID: not-a-header-in-the-body\r\n");
+    EXPECT_TRUE(info.isRequest);
+    EXPECT_EQ(info.Kind(), "INVITE");
+    EXPECT_EQ(info.callId, "abc@host"); // compact form
+    EXPECT_EQ(info.cseq, "2   INVITE");
+    EXPECT_EQ(info.cseqNumber, 2u);
+    EXPECT_EQ(info.cseqMethod, "INVITE");
+    EXPECT_EQ(info.RetransmissionKey(), "INVITE");
+}
+
+TEST(MessageInfo, StatusLine)
+{
+    const MessageInfo info = SummarizeMessage("SIP/2.0 407 Proxy Authentication Required\r\n"
+                                              "CALL-ID: x\r\nCSeq: 1 INVITE\r\n\r\n");
+    EXPECT_FALSE(info.isRequest);
+    EXPECT_EQ(info.statusCode, 407);
+    EXPECT_EQ(info.Kind(), "407 Proxy Authentication Required");
+    EXPECT_EQ(info.callId, "x");
+    EXPECT_EQ(info.RetransmissionKey(), "407 (INVITE)");
+}
+
+TEST(MessageInfo, GarbageDoesNotThrow)
+{
+    const MessageInfo info = SummarizeMessage("");
+    EXPECT_EQ(info.Kind(), "?");
+    EXPECT_TRUE(info.callId.empty());
+    EXPECT_EQ(SummarizeMessage("\r\n\r\n").Kind(), "?");
+}
+
+TEST(Stats, NearestRankPercentiles)
+{
+    Sample sample;
+    for (int i = 1; i <= 100; ++i)
+    {
+        sample.Add(i * 0.001);
+    }
+    const SampleSummary s = sample.Summarize();
+    EXPECT_EQ(s.n, 100u);
+    EXPECT_DOUBLE_EQ(*s.p50, 0.050);
+    EXPECT_DOUBLE_EQ(*s.p95, 0.095);
+    EXPECT_DOUBLE_EQ(*s.p99, 0.099);
+    EXPECT_NEAR(*s.mean, 0.0505, 1e-12);
+    // s = sqrt(sum (i - 50.5)^2 / 99) * 1e-3 = 29.0115 ms; t(0.975, 99) = 1.98422
+    EXPECT_NEAR(*s.ci95, 1.98422 * 0.0290115 / 10.0, 1e-6);
+}
+
+TEST(Stats, ExactNanoseconds)
+{
+    Sample sample;
+    sample.Add(2.016531840);
+    const SampleSummary s = sample.Summarize();
+    EXPECT_EQ(*s.p50, 2.016531840);
+    EXPECT_FALSE(s.ci95.has_value()) << "no interval from one value";
+    EXPECT_FALSE(Sample().Summarize().mean.has_value());
+}
+
+TEST(Stats, StudentQuantiles)
+{
+    EXPECT_NEAR(StudentT975(1), 12.7062, 1e-4);
+    EXPECT_NEAR(StudentT975(10), 2.2281, 1e-4);
+    EXPECT_NEAR(StudentT975(100000), 1.95998, 1e-4);
+}
+
+TEST(CsvFormat, FixedFormats)
+{
+    EXPECT_EQ(FormatSeconds(TimePoint(2016531840)), "2.016531840");
+    EXPECT_EQ(FormatSeconds(TimePoint(0)), "0.000000000");
+    EXPECT_EQ(FormatSeconds(std::optional<TimePoint>()), "");
+    EXPECT_EQ(CsvField("plain"), "plain");
+    EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
+    EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+    EXPECT_EQ(RoundNs(0.1 + 0.2), 0.3);
+}
+
+TEST(Invariants, HoldForConsistentCounters)
+{
+    CallTotals calls;
+    calls.attempted = 5;
+    calls.completed = 3;
+    calls.failed = 1;
+    calls.active = 1;
+    calls.established = 4;
+    MessageCounters messages;
+    messages.sent = 10;
+    messages.delivered = 7;
+    messages.dropped = 2;
+    messages.inFlight = 1;
+    EXPECT_TRUE(CheckInvariants(calls, 5, messages).empty());
+}
+
+TEST(Invariants, ViolationsNameTheQuantities)
+{
+    CallTotals calls;
+    calls.attempted = 5;
+    calls.completed = 3;
+    calls.established = 3;
+    MessageCounters messages;
+    messages.sent = 10;
+    messages.delivered = 9;
+    const auto v = CheckInvariants(calls, 6, messages);
+    ASSERT_EQ(v.size(), 3u);
+    EXPECT_NE(v[0].find("calls attempted (5) != completed (3) + failed (0) + active (0)"),
+              std::string::npos);
+    EXPECT_NE(v[1].find("started by the workload (6)"), std::string::npos);
+    EXPECT_NE(v[2].find("messages sent (10)"), std::string::npos);
+}
+
+TEST(Rfc6076, RatiosFollowTheDefinitions)
+{
+    CallTotals c;
+    c.attempted = 10;
+    c.answered200 = 6;
+    c.answered3xx = 2;
+    c.answeredSeer = 7; // 6 x 200 + one 486
+    c.ineffective = 1;  // a 408
+    c.setUpAndTornDown = 5;
+    const Rfc6076Ratios r = ComputeRfc6076(c);
+    EXPECT_DOUBLE_EQ(*r.ser, 75.0);  // 6 / (10 - 2)
+    EXPECT_DOUBLE_EQ(*r.seer, 87.5); // 7 / 8
+    EXPECT_DOUBLE_EQ(*r.isa, 10.0);  // 1 / 10
+    EXPECT_DOUBLE_EQ(*r.scr, 50.0);  // 5 / 10
+    EXPECT_FALSE(ComputeRfc6076(CallTotals{}).ser.has_value());
+}
+
+TEST(Ladder, LineFormatAndMarkers)
+{
+    LadderEntry e;
+    e.kind = "INVITE";
+    e.from = "A";
+    e.to = "P1";
+    EXPECT_EQ(LadderLine(1, e), "F1 INVITE A -> P1");
+    e.retransmission = true;
+    e.status = MessageStatus::Dropped;
+    EXPECT_EQ(LadderLine(12, e), "F12 INVITE A -> P1 (retransmission) (lost)");
+    e.text = "INVITE sip:b SIP/2.0\r\nCSeq: 1 INVITE\r\n\r\n";
+    std::ostringstream out;
+    WriteLadder(out, 1, "id", {e});
+    EXPECT_NE(out.str().find("\n    INVITE sip:b SIP/2.0\n    CSeq: 1 INVITE\n"),
+              std::string::npos);
+}
+
+TEST(OutputDir, CheckCreatesNothing)
+{
+    namespace fs = std::filesystem;
+    const fs::path base = fs::path(::testing::TempDir()) / "sipsim-outdir-check";
+    fs::remove_all(base);
+    EXPECT_FALSE(CheckOutputDir((base / "a" / "b").string()).has_value());
+    EXPECT_FALSE(fs::exists(base)) << "the check must not create directories";
+    fs::create_directories(base);
+    std::ofstream(base / "file") << "x";
+    auto problem = CheckOutputDir((base / "file" / "sub").string());
+    ASSERT_TRUE(problem.has_value());
+    EXPECT_NE(problem->find("is not a directory"), std::string::npos);
+    EXPECT_FALSE(CreateOutputDir((base / "a" / "b").string()).has_value());
+    EXPECT_TRUE(fs::is_directory(base / "a" / "b"));
+    fs::remove_all(base);
+}
+
+} // namespace
+} // namespace sipsim
