@@ -138,6 +138,13 @@ private:
         return uri;
     }
 
+    /// A URI with exactly one lr parameter: §19.1.1 forbids repeating a parameter name.
+    std::string LooseRouteUri()
+    {
+        std::string uri = Uri();
+        return uri.find(";lr") == std::string::npos ? uri + ";lr" : uri;
+    }
+
     std::string ViaValue()
     {
         std::string via = "SIP/2.0/" + Pick({"UDP", "TCP", "TLS", "SCTP"}) + " " + Host();
@@ -216,10 +223,10 @@ private:
                                  (Chance(0.5) ? ";expires=" + std::to_string(Range(0, 7200)) : ""));
             break;
         case 1:
-            m.Add("Route", "<" + Uri() + ";lr>, <" + Uri() + ">");
+            m.Add("Route", "<" + LooseRouteUri() + ">, <" + Uri() + ">");
             break;
         case 2:
-            m.Add("Record-Route", "<" + Uri() + ";lr>");
+            m.Add("Record-Route", "<" + LooseRouteUri() + ">");
             break;
         case 3:
             m.Add("Subject", FreeText());
