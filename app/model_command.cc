@@ -154,8 +154,11 @@ VariantJson(const CallVariant& v, const CallModelSpec& spec)
         hop.update(MapJson(v.perHop[h], false));
         perHop.push_back(std::move(hop));
     }
+    // The simulator counts a call set up at the caller whose ACKs all got lost ("408 no
+    // ACK") as failed too: call_failure_probability is the comparable number.
     return json{{"success_probability", v.success},
                 {"failure_probability", 1.0 - v.success},
+                {"call_failure_probability", 1.0 - v.success + v.ackTimeout},
                 {"failure",
                  {{"invite_timeout", v.inviteFailure},
                   {"no_2xx", v.okFailure},

@@ -11,7 +11,8 @@ PACKAGES=(
     nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libssl-dev
     libosip2-dev libsofia-sip-ua-dev
     clang-14 libclang-rt-14-dev
-    sip-tester tshark parallel
+    sip-tester tshark parallel valgrind time
+    slurmctld slurmd slurm-client munge
     python3-matplotlib python3-pandas python3-numpy python3-scipy
 )
 

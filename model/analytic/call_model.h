@@ -24,7 +24,8 @@
 //     whose every ACK was lost).
 //     With caller hang-up, the caller's BYE (holding time after the first 2xx) reaching
 //     the callee also ends the callee's 2xx retransmissions.
-//  6. A challenging proxy answers the credential-less INVITE with 407 at once (no 100); the
+//  6. Only proxies of the caller's own domain challenge (PathFromScenario). A challenging
+//     proxy answers the credential-less INVITE with 407 at once (no 100); the
 //     407 goes back hop by hop, each hop retransmitting it with Timer G (capped at T2)
 //     until its hop-by-hop ACK arrives (and re-sending it for each INVITE retransmission).
 //     The UAC then sends the INVITE with credentials immediately. With several

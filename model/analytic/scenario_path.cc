@@ -80,6 +80,10 @@ PathFromScenario(const Scenario& scenario)
     ScenarioPath out;
     CallModelSpec& spec = out.spec;
     bool bursty = false;
+    // Proxies authenticate only their own users (From in their domain): a listed proxy of
+    // another domain lets the INVITE through unchallenged.
+    const std::string& callerDomain = topology->Node(*caller).domain;
+    bool foreignChallenger = false;
     for (std::size_t i = 0; i < path->size(); ++i)
     {
         const TopoNode& node = topology->Node((*path)[i]);
@@ -87,7 +91,14 @@ PathFromScenario(const Scenario& scenario)
         spec.serviceTime.push_back(node.IsSipServer() ? ToSeconds(node.serviceTime) : 0.0);
         if (node.IsProxy() && scenario.auth.Challenges(node.name))
         {
-            spec.challengers.push_back(i);
+            if (node.domain == callerDomain)
+            {
+                spec.challengers.push_back(i);
+            }
+            else
+            {
+                foreignChallenger = true;
+            }
         }
         if (i + 1 < path->size())
         {
@@ -118,6 +129,11 @@ PathFromScenario(const Scenario& scenario)
         }
         spec.challengedFraction =
             std::min(1.0, static_cast<double>(callers.size()) / static_cast<double>(calls));
+    }
+    if (foreignChallenger)
+    {
+        out.notes.push_back("listed auth proxies outside the caller's domain (" + callerDomain +
+                            ") do not challenge its calls");
     }
     if (bursty)
     {

@@ -1,0 +1,1 @@
+"""sipsim post-processing: parameter sweeps, statistics and figures (see analysis/README.md)."""

@@ -1,0 +1,109 @@
+#!/usr/bin/python3
+"""sipsim performance benchmarks: `scripts/bench.sh [--quick]` runs this after building.
+
+Sections (--only picks some): overhead (sipsim run vs bare ns-3), parser (vs libosip2 and
+sofia-sip), scale (100k and 1M calls: wall, calls per wall second, peak RSS), sweep (GNU
+parallel -j1 vs -j2), growth (wall and RSS vs calls, proxies, rate; PNG), profile
+(callgrind of a 2k-call run). Prints one table per section and a final summary with the
+targets; writes OUT/results.json and OUT/growth.png.
+
+--quick runs every section at toy sizes (seconds) to prove that it still works.
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import sections  # noqa: E402
+from measure import BenchError, load_average, print_table  # noqa: E402
+
+ALL = ["overhead", "parser", "scale", "sweep", "growth", "profile"]
+DEFAULT = ["overhead", "parser", "scale", "sweep", "growth"]
+
+
+def summary_rows(results, quick):
+    rows = []
+
+    def add(what, value, target, ok):
+        rows.append([what, value, target, "" if quick else ("ok" if ok else "MISSED")])
+
+    for r in results.get("overhead", []):
+        add(f"overhead {r['variant']}", f"{r['ratio_of_medians']:.2f}", "<= 1.5 (aim 1.3)",
+            r["ratio_of_medians"] <= 1.5)
+    if "parser" in results:
+        for r in results["parser"]["results"]:
+            add(f"parser {r['op']} vs osip2", f"{r['vs_osip2']:.2f}x", ">= 2x", r["vs_osip2"] >= 2)
+            add(f"parser {r['op']} vs sofia", f"{r['vs_sofia']:.2f}x", ">= 1x", r["vs_sofia"] >= 1)
+    if "scale" in results:
+        s = results["scale"]
+        big = s["points"][-1]
+        add(f"scale {big['calls']} calls wall", f"{big['wall_s']:.0f} s", "< 600 s",
+            big["wall_s"] < 600)
+        add(f"scale calls / wall-s", f"{big['calls_per_s']:,.0f}", "-", True)
+        add("scale RSS ratio", f"{s['rss_ratio']:.3f}", "<= 1.1", s["rss_ratio"] <= 1.1)
+    if "sweep" in results:
+        add("sweep -j2 speed-up", f"{results['sweep']['speedup']:.2f}x", ">= 1.8x",
+            results["sweep"]["speedup"] >= 1.8)
+    if "profile" in results:
+        p = results["profile"]
+        add("profile instr/call", f"{p['instructions_per_call']:,.0f}", "-", True)
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build-dir", required=True)
+    parser.add_argument("--out", default=None, help="results directory (default out/bench)")
+    parser.add_argument("--quick", action="store_true", help="toy sizes: a smoke test")
+    parser.add_argument("--only", default=None,
+                        help="comma-separated sections: " + ",".join(ALL) +
+                        " (default: all but profile; --quick: all)")
+    args = parser.parse_args()
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    out_dir = os.path.abspath(args.out or os.path.join(root, "out", "bench-quick" if args.quick
+                                                       else "bench"))
+    os.makedirs(out_dir, exist_ok=True)
+    wanted = args.only.split(",") if args.only else (ALL if args.quick else DEFAULT)
+    unknown = set(wanted) - set(ALL)
+    if unknown:
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    ctx = sections.Context(root, os.path.abspath(args.build_dir), out_dir, args.quick, sys.stdout)
+    print(f"sipsim bench ({'quick' if args.quick else 'full'}): {platform.node()}, "
+          f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}; results in {out_dir}")
+
+    results = {"quick": args.quick, "cpus": os.cpu_count(), "started": time.time(),
+               "load_start": load_average()}
+    started = time.perf_counter()
+    try:
+        for name in ALL:
+            if name not in wanted:
+                continue
+            if name == "growth":
+                results[name] = sections.growth(ctx, results.get("scale"))
+                from plot import plot_growth
+                png = os.path.join(out_dir, "growth.png")
+                plot_growth(results[name], png)
+                print(f"  plot: {png}")
+            else:
+                results[name] = getattr(sections, name)(ctx)
+    except BenchError as e:
+        print(f"bench: FAILED: {e}", file=sys.stderr)
+        return 1
+    results["load_end"] = load_average()
+    results["elapsed_s"] = time.perf_counter() - started
+    with open(os.path.join(out_dir, "results.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    print_table(f"Summary ({results['elapsed_s']:.0f} s, load {results['load_start']} -> "
+                f"{results['load_end']} on {results['cpus']} CPUs)",
+                ["measure", "value", "target", ""], summary_rows(results, args.quick), sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
