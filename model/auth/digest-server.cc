@@ -175,7 +175,7 @@ DigestServer::Challenge(TimePoint now, bool stale)
         m_issueOrder.pop_front();
     }
     std::string nonce = MakeNonce(now, m_random.NextU64());
-    m_nonces[nonce] = NonceState{now, 0};
+    m_nonces[nonce] = NonceState{now, 0, 0, {}};
     m_issueOrder.push_back(nonce);
 
     AuthHeader challenge;
@@ -290,11 +290,54 @@ DigestServer::Verify(TimePoint now, std::string_view method, const AuthHeader& c
     }
     if (nc)
     {
-        if (*nc <= state->second.lastNc)
+        return CheckNonceCount(state->second, *nc, cnonce, *response);
+    }
+    return DigestVerdict::Ok;
+}
+
+DigestVerdict
+DigestServer::CheckNonceCount(NonceState& state, uint32_t nc, const std::string& cnonce,
+                              const std::string& response)
+{
+    // An exact retransmission of accepted credentials is the same request again, not a
+    // replay by a third party; the response was already checked, so compare it verbatim.
+    for (const AcceptedUse& use : state.recent)
+    {
+        if (use.nc == nc && use.cnonce == cnonce && use.response == response)
+        {
+            return DigestVerdict::Ok;
+        }
+    }
+    if (nc > state.highestNc)
+    {
+        const uint32_t shift = nc - state.highestNc;
+        // Slide the window: the old highest becomes bit shift-1 (when it was a real nc).
+        uint64_t seen = shift >= kNcWindow ? 0 : state.seenBelow << shift;
+        if (state.highestNc != 0 && shift <= kNcWindow)
+        {
+            seen |= uint64_t{1} << (shift - 1);
+        }
+        state.seenBelow = seen;
+        state.highestNc = nc;
+    }
+    else
+    {
+        const uint32_t offset = state.highestNc - nc; // 0 is the highest itself
+        if (offset == 0 || offset > kNcWindow)
         {
             return DigestVerdict::ReplayedNonceCount;
         }
-        state->second.lastNc = *nc;
+        const uint64_t bit = uint64_t{1} << (offset - 1);
+        if ((state.seenBelow & bit) != 0)
+        {
+            return DigestVerdict::ReplayedNonceCount;
+        }
+        state.seenBelow |= bit;
+    }
+    state.recent.push_back(AcceptedUse{nc, cnonce, response});
+    if (state.recent.size() > kRememberedUses)
+    {
+        state.recent.pop_front();
     }
     return DigestVerdict::Ok;
 }

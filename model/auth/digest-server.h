@@ -71,7 +71,7 @@ enum class DigestVerdict
     WrongPassword,        ///< response does not match
     StaleNonce,           ///< right response, but the nonce expired (or was dropped)
     UnknownNonce,         ///< a nonce this server never issued: challenge afresh, stale=false
-    ReplayedNonceCount,   ///< right response, but nc not above the last accepted for the nonce
+    ReplayedNonceCount,   ///< right response, but nc already used (or below the replay window)
     RealmMismatch,        ///< credentials for another realm
     UnsupportedAlgorithm, ///< not the algorithm this server challenges with
     Malformed,            ///< a required parameter missing or invalid
@@ -81,8 +81,16 @@ const char* DigestVerdictName(DigestVerdict verdict);
 
 /// Digest authentication for a registrar, UAS or proxy in one realm. It issues nonces that
 /// carry their issue time and a keyed hash, so an expired nonce is recognised (StaleNonce) even
-/// after it left the table; the table holds only live nonces and their last nc, which bounds
+/// after it left the table; the table holds only live nonces and their nc history, which bounds
 /// memory by maxOutstandingNonces and the lifetime. `now` must not decrease between calls.
+///
+/// Replay check (qop modes): per nonce, a sliding window like IPsec anti-replay (RFC 4303
+/// §3.4.3): the highest accepted nc plus a bitmap of the kNcWindow ncs below it. An nc not yet
+/// accepted is Ok even when it arrives after a higher one (a lost INVITE retransmitted after a
+/// later request reused the nonce); one already accepted, or below the window, is a replay.
+/// Exception: credentials identical to a recently accepted use (same nc, cnonce and response)
+/// are Ok again, because a retransmitted request carries the very same bytes (§17) and a
+/// stateless proxy sees each retransmission. Same nc with another cnonce is a replay.
 class DigestServer
 {
 public:
@@ -93,7 +101,7 @@ public:
     /// algorithm, and stale=TRUE when `stale`. Records the nonce.
     AuthHeader Challenge(TimePoint now, bool stale = false);
     /// Checks credentials from Authorization or Proxy-Authorization against `method` and, for
-    /// auth-int, `body`. On Ok the nonce's nc is advanced.
+    /// auth-int, `body`. On Ok the nc is recorded as used for the nonce.
     DigestVerdict Verify(TimePoint now, std::string_view method, const AuthHeader& credentials,
                          std::string_view body = {});
     /// Verifies the value meant for this realm among all of a request's credentials (several
@@ -110,11 +118,30 @@ public:
     const CredentialStore& Credentials() const { return m_credentials; }
 
 private:
+    /// How many ncs below the highest accepted one the replay window still tracks.
+    static constexpr uint32_t kNcWindow = 64;
+    /// How many accepted (nc, cnonce, response) uses per nonce are remembered so their exact
+    /// retransmissions pass; a few cover the requests a UA has in flight on one nonce.
+    static constexpr std::size_t kRememberedUses = 8;
+
+    struct AcceptedUse
+    {
+        uint32_t nc = 0;
+        std::string cnonce;
+        std::string response;
+    };
+
     struct NonceState
     {
         TimePoint issued;
-        uint32_t lastNc = 0;
+        uint32_t highestNc = 0;         ///< 0 until an nc was accepted (nc 0 is malformed)
+        uint64_t seenBelow = 0;         ///< bit i-1 set: highestNc - i was accepted (1 <= i <= 64)
+        std::deque<AcceptedUse> recent; ///< newest last, at most kRememberedUses
     };
+
+    /// Applies the replay window to a correct response; records the use on Ok.
+    static DigestVerdict CheckNonceCount(NonceState& state, uint32_t nc, const std::string& cnonce,
+                                         const std::string& response);
 
     std::string MakeNonce(TimePoint issued, uint64_t salt) const;
     /// The issue time of a nonce this server made, or nullopt for a foreign or forged one.

@@ -377,8 +377,11 @@ void
 UserAgent::StampVia(SipMessage& request)
 {
     // Our requests carry exactly one Via, ours; each new transaction needs a new branch.
+    // It goes first, the layout of the RFC 3665 examples (Via, Max-Forwards, To, ...).
     request.Remove("Via");
-    request.Prepend("Via", ViaValue() + ";branch=" + MakeBranch(m_random));
+    auto& headers = request.MutableHeaders();
+    headers.insert(headers.begin(), HeaderField{CanonicalHeaderName("Via"),
+                                                ViaValue() + ";branch=" + MakeBranch(m_random)});
 }
 
 std::optional<Address>

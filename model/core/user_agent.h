@@ -208,6 +208,11 @@ private:
     void OnInvite2xx(TimePoint now, Call& call, const SipMessage& response);
     void SendAck(TimePoint now, Call& call, bool retransmission);
     void AckAndByeFork(TimePoint now, Call& call, const SipMessage& response);
+    /// ACKs a 2xx that creates a dialog we do not want (another fork, or a call that already
+    /// failed, was cancelled or was forgotten), then ends that dialog with BYE (§13.2.2.4,
+    /// §15). `invite` supplies the credentials for the ACK when it is still known. A
+    /// retransmission of the same 2xx only gets the ACK again.
+    void AckAndByeUnwanted(TimePoint now, const SipMessage& response, const SipMessage* invite);
     void SendCancel(TimePoint now, Call& call);
     void SendBye(TimePoint now, Call& call, const std::string& why);
     void OnByeResponse(TimePoint now, Call& call, const SipMessage& response);
@@ -256,6 +261,18 @@ private:
     /// Call-ID + From tag + CSeq of INVITEs being served, for merged requests (§8.2.2.2).
     std::unordered_map<std::string, uint64_t> m_uasInvites;
     std::vector<uint64_t> m_reap;
+
+    /// A dialog AckAndByeUnwanted ended, kept so 2xx retransmissions get the same ACK
+    /// again rather than another BYE.
+    struct UnwantedDialog
+    {
+        std::string key; ///< Call-ID + '\n' + local tag + '\n' + remote tag
+        SipMessage ack;
+        Address destination;
+    };
+    /// The most recent unwanted dialogs, oldest first; bounded by kMaxUnwantedDialogs.
+    std::deque<UnwantedDialog> m_unwantedDialogs;
+    static constexpr std::size_t kMaxUnwantedDialogs = 32;
 };
 
 } // namespace sipsim

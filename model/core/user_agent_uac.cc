@@ -194,6 +194,13 @@ UserAgent::OnInviteResponse(TimePoint now, Call& call, const SipMessage& respons
 void
 UserAgent::OnInvite2xx(TimePoint now, Call& call, const SipMessage& response)
 {
+    if (!call.dialog && call.phase != Phase::Pending)
+    {
+        // The call already failed or was cancelled; the UAS retransmits its 2xx until
+        // ACKed, so ACK it and end the dialog it created (§13.2.2.4, §15).
+        AckAndByeUnwanted(now, response, &call.invite.request);
+        return;
+    }
     if (!call.dialog)
     {
         call.dialog = MakeUacDialog(call.invite.request, response);
@@ -252,22 +259,60 @@ void
 UserAgent::AckAndByeFork(TimePoint now, Call& call, const SipMessage& response)
 {
     // A second fork answered (§13.2.2.4): acknowledge it, then end that dialog at once.
-    Dialog fork = MakeUacDialog(call.invite.request, response);
-    std::optional<Address> destination = ResolveUri(RouteWithin(fork).nextHopUri);
+    AckAndByeUnwanted(now, response, &call.invite.request);
+}
+
+void
+UserAgent::AckAndByeUnwanted(TimePoint now, const SipMessage& response, const SipMessage* invite)
+{
+    // The 2xx repeats the INVITE's From, Call-ID and CSeq, so it alone defines the dialog:
+    // route set from its Record-Route, remote target from its Contact (§12.1.2).
+    Dialog dialog = MakeUacDialog(invite != nullptr ? *invite : response, response);
+    const std::string key = dialog.callId + '\n' + dialog.localTag + '\n' + dialog.remoteTag;
+    for (const UnwantedDialog& known : m_unwantedDialogs)
+    {
+        if (known.key == key)
+        {
+            // A retransmission: our ACK was lost; the BYE is already on its way.
+            m_txn.SendStateless(now, known.ack, known.destination, true);
+            ++m_counters.acksSent;
+            return;
+        }
+    }
+    if (dialog.remoteTarget.empty())
+    {
+        return;
+    }
+    std::optional<Address> destination = ResolveUri(RouteWithin(dialog).nextHopUri);
     if (!destination)
     {
         return;
     }
-    SipMessage ack = MakeInDialogRequest(fork, "ACK", fork.localSeq);
-    CopyCredentials(call.invite.request, ack);
+    SipMessage ack = MakeInDialogRequest(dialog, "ACK", dialog.localSeq);
+    if (invite != nullptr)
+    {
+        CopyCredentials(*invite, ack);
+    }
     StampVia(ack);
     m_txn.SendStateless(now, ack, *destination);
     ++m_counters.acksSent;
-    SipMessage bye = MakeInDialogRequest(fork, "BYE", fork.localSeq + 1);
+    SipMessage bye = MakeInDialogRequest(dialog, "BYE", dialog.localSeq + 1);
+    if (m_config.reuseCredentials)
+    {
+        // A proxy that challenges BYEs accepts cached credentials; the detached BYE cannot
+        // answer a challenge.
+        AuthAttempts attempts;
+        AddCachedCredentials(bye, attempts, m_credentialCache, m_random);
+    }
     StampVia(bye);
     if (ClientTxnId txn = m_txn.SendRequest(now, bye, *destination))
     {
         MapTxn(txn.value, 0, Purpose::Detached);
+    }
+    m_unwantedDialogs.push_back(UnwantedDialog{key, std::move(ack), *destination});
+    if (m_unwantedDialogs.size() > kMaxUnwantedDialogs)
+    {
+        m_unwantedDialogs.pop_front();
     }
 }
 
@@ -358,7 +403,16 @@ UserAgent::OnStrayResponse(TimePoint now, const SipMessage& response)
     if (call != nullptr && call->uac && call->dialog && call->dialog->remoteTag == ToTag(response))
     {
         SendAck(now, *call, true);
+        return;
     }
+    if (call != nullptr && !call->uac)
+    {
+        return; // not a response to an INVITE of ours
+    }
+    // A 2xx for an INVITE whose transaction is gone (the call failed, was given up after
+    // CANCEL, or was already freed) or from another fork: the UAS keeps retransmitting it
+    // for 64*T1 unless we ACK, and the session it opened must be ended with BYE.
+    AckAndByeUnwanted(now, response, call != nullptr ? &call->invite.request : nullptr);
 }
 
 void

@@ -106,16 +106,83 @@ TEST(DigestServer, WrongPassword)
 
 TEST(DigestServer, ReplayedNonceCount)
 {
+    // A replay is an nc already accepted for the nonce with credentials other than the ones
+    // accepted for it (here: a fresh cnonce, so another response), or an nc below the window.
     Fixture f(Config());
     AuthHeader challenge = f.server.Challenge(Seconds(0));
     AuthHeader nc1 = f.Answer(challenge, kRegister, 1);
     EXPECT_EQ(f.server.Verify(Seconds(1), "REGISTER", nc1), DigestVerdict::Ok);
-    EXPECT_EQ(f.server.Verify(Seconds(1), "REGISTER", nc1), DigestVerdict::ReplayedNonceCount);
+    AuthHeader nc1Again = f.Answer(challenge, kRegister, 1);
+    ASSERT_NE(nc1Again.Get("cnonce"), nc1.Get("cnonce"));
+    EXPECT_EQ(f.server.Verify(Seconds(1), "REGISTER", nc1Again), DigestVerdict::ReplayedNonceCount);
     AuthHeader nc5 = f.Answer(challenge, kRegister, 5);
     EXPECT_EQ(f.server.Verify(Seconds(2), "REGISTER", nc5), DigestVerdict::Ok);
-    // Gaps are fine, going back is not.
+    EXPECT_EQ(f.server.Verify(Seconds(2), "REGISTER", f.Answer(challenge, kRegister, 5)),
+              DigestVerdict::ReplayedNonceCount);
+    // Gaps are fine, and an unused nc below the highest is accepted once.
     AuthHeader nc3 = f.Answer(challenge, kRegister, 3);
-    EXPECT_EQ(f.server.Verify(Seconds(2), "REGISTER", nc3), DigestVerdict::ReplayedNonceCount);
+    EXPECT_EQ(f.server.Verify(Seconds(2), "REGISTER", nc3), DigestVerdict::Ok);
+    EXPECT_EQ(f.server.Verify(Seconds(2), "REGISTER", f.Answer(challenge, kRegister, 3)),
+              DigestVerdict::ReplayedNonceCount);
+}
+
+TEST(DigestServer, OutOfOrderNonceCountWithinWindow)
+{
+    // Credential reuse under loss: INVITE nc=5 is lost, a later request with nc=6 is
+    // accepted, then the INVITE's retransmission (the same credentials) arrives.
+    Fixture f(Config());
+    AuthHeader challenge = f.server.Challenge(Seconds(0));
+    for (uint32_t nc = 1; nc <= 4; ++nc)
+    {
+        EXPECT_EQ(f.server.Verify(Seconds(1), "REGISTER", f.Answer(challenge, kRegister, nc)),
+                  DigestVerdict::Ok);
+    }
+    AuthHeader nc5 = f.Answer(challenge, kRegister, 5);
+    AuthHeader nc6 = f.Answer(challenge, kRegister, 6);
+    EXPECT_EQ(f.server.Verify(Seconds(1), "REGISTER", nc6), DigestVerdict::Ok);
+    EXPECT_EQ(f.server.Verify(Seconds(2), "REGISTER", nc5), DigestVerdict::Ok);
+
+    // The window spans 64 ncs below the highest accepted one.
+    AuthHeader nc70 = f.Answer(challenge, kRegister, 70);
+    AuthHeader nc7 = f.Answer(challenge, kRegister, 7);
+    AuthHeader nc6Late = f.Answer(challenge, kRegister, 6);
+    EXPECT_EQ(f.server.Verify(Seconds(3), "REGISTER", nc70), DigestVerdict::Ok);
+    EXPECT_EQ(f.server.Verify(Seconds(3), "REGISTER", nc7), DigestVerdict::Ok) << "70 - 7 = 63";
+    EXPECT_EQ(f.server.Verify(Seconds(3), "REGISTER", nc6Late), DigestVerdict::ReplayedNonceCount)
+        << "already used, and 70 - 6 = 64 is still inside the window";
+    AuthHeader nc200 = f.Answer(challenge, kRegister, 200);
+    EXPECT_EQ(f.server.Verify(Seconds(3), "REGISTER", nc200), DigestVerdict::Ok);
+    EXPECT_EQ(f.server.Verify(Seconds(3), "REGISTER", f.Answer(challenge, kRegister, 136)),
+              DigestVerdict::Ok)
+        << "200 - 136 = 64: the window's last slot";
+    EXPECT_EQ(f.server.Verify(Seconds(3), "REGISTER", f.Answer(challenge, kRegister, 135)),
+              DigestVerdict::ReplayedNonceCount)
+        << "below the window: cannot tell whether it was used";
+}
+
+TEST(DigestServer, IdenticalRetransmissionIsAccepted)
+{
+    // §17: a retransmitted request carries the same bytes; a stateless proxy verifies each
+    // copy, so the exact credentials already accepted must pass again.
+    Fixture f(Config());
+    AuthHeader challenge = f.server.Challenge(Seconds(0));
+    AuthHeader nc1 = f.Answer(challenge, kRegister, 1);
+    AuthHeader nc2 = f.Answer(challenge, kRegister, 2);
+    EXPECT_EQ(f.server.Verify(Seconds(1), "REGISTER", nc1), DigestVerdict::Ok);
+    EXPECT_EQ(f.server.Verify(Seconds(1), "REGISTER", nc2), DigestVerdict::Ok);
+    EXPECT_EQ(f.server.Verify(Seconds(2), "REGISTER", nc1), DigestVerdict::Ok);
+    EXPECT_EQ(f.server.Verify(Seconds(2), "REGISTER", nc2), DigestVerdict::Ok);
+    // A retransmission does not open the nc to other credentials.
+    EXPECT_EQ(f.server.Verify(Seconds(2), "REGISTER", f.Answer(challenge, kRegister, 2)),
+              DigestVerdict::ReplayedNonceCount);
+    // Only the last few uses are remembered (bounded memory): after many other ncs, even
+    // the exact credentials of nc=1 are a replay.
+    for (uint32_t nc = 3; nc <= 20; ++nc)
+    {
+        EXPECT_EQ(f.server.Verify(Seconds(3), "REGISTER", f.Answer(challenge, kRegister, nc)),
+                  DigestVerdict::Ok);
+    }
+    EXPECT_EQ(f.server.Verify(Seconds(3), "REGISTER", nc1), DigestVerdict::ReplayedNonceCount);
 }
 
 TEST(DigestServer, StaleNonceAfterLifetime)

@@ -549,5 +549,134 @@ TEST_F(UaPairTest, ManySequentialCallsReleaseAllState)
     EXPECT_FALSE(bob->NextDeadline().has_value());
 }
 
+TEST(UaLate2xxTest, LateAnswerAfterTheCallWasGivenUpIsAckedAndByed)
+{
+    // The callee rings, answers the CANCEL 200 but never the INVITE, so the caller gives the
+    // INVITE up 64*T1 after the CANCEL (§9.1). Its 200 then arrives with no transaction left:
+    // the caller must still ACK it and end the dialog with BYE (§13.2.2.4, §15), along the
+    // route set of that 2xx.
+    SplitMixRandom random{7};
+    UserAgent alice(AliceConfig(), random);
+    ScriptedPeer callee{kBobAddr};
+    ScriptedPeer proxy{kProxyAddr};
+    VirtualNetwork net{1, Ms(10)};
+    net.Attach(kAliceAddr, alice);
+    net.Attach(kBobAddr, callee);
+    net.Attach(kProxyAddr, proxy);
+    SipMessage invite;
+    callee.onMessage = [&](TimePoint, const SipMessage& message, const Address& from) {
+        if (message.IsRequest() && message.Method() == "INVITE")
+        {
+            invite = message;
+            callee.Send(MakeResponseTo(message, 180, "", "late"), from);
+        }
+        else if (message.IsRequest() && message.Method() == "CANCEL")
+        {
+            callee.Send(MakeResponseTo(message, 200, ""), from);
+        }
+    };
+    CallHandle call = alice.StartCall(net.Now(), "sip:bob@biloxi.example.com");
+    net.Flush();
+    net.RunFor(Ms(100));
+    ASSERT_TRUE(alice.Cancel(net.Now(), call));
+    net.Flush();
+    net.RunFor(Seconds(40));
+    auto events = DrainEvents(alice);
+    ASSERT_EQ(OfKind(events, Kind::Cancelled).size(), 1u);
+    ASSERT_EQ(alice.ActiveCalls(), 0u) << "the call is forgotten";
+
+    SipMessage ok = MakeResponseTo(invite, 200, "", "late");
+    ok.Add("Record-Route", "<sip:proxy.example.com;lr>");
+    ok.Add("Contact", "<sip:bob@client.biloxi.example.com>");
+    callee.Send(ok, kAliceAddr);
+    net.Flush();
+    net.RunFor(Seconds(1));
+    auto acks = proxy.Received("ACK");
+    auto byes = proxy.Received("BYE");
+    ASSERT_EQ(acks.size(), 1u);
+    ASSERT_GE(byes.size(), 1u); // the proxy here never answers, so Timer E re-sends it
+    for (const SipMessage& bye : byes)
+    {
+        EXPECT_EQ(TopBranch(bye), TopBranch(byes[0])) << "one BYE transaction";
+    }
+    for (const SipMessage& request : {acks[0], byes[0]})
+    {
+        EXPECT_EQ(request.RequestUri(), "sip:bob@client.biloxi.example.com");
+        EXPECT_EQ(Header(request, "Route"), "<sip:proxy.example.com;lr>");
+        EXPECT_EQ(Header(request, "Call-ID"), Header(invite, "Call-ID"));
+        EXPECT_EQ(ToTagOf(request), "late");
+        EXPECT_EQ(request.Headers().front().name, "Via") << "RFC 3665 layout";
+    }
+    EXPECT_EQ(Header(acks[0], "CSeq"), "1 ACK");
+    EXPECT_EQ(Header(byes[0], "CSeq"), "2 BYE");
+
+    // A retransmission of that 200 gets the same ACK again, not a second BYE.
+    callee.Send(ok, kAliceAddr);
+    net.Flush();
+    net.RunFor(Seconds(1));
+    ASSERT_EQ(proxy.Received("ACK").size(), 2u);
+    EXPECT_EQ(proxy.Received("ACK")[1].Serialize(), acks[0].Serialize());
+    for (const SipMessage& bye : proxy.Received("BYE"))
+    {
+        EXPECT_EQ(TopBranch(bye), TopBranch(byes[0])) << "no second BYE";
+    }
+}
+
+TEST(UaLate2xxTest, LateAnswerAfterA487IsAckedAndByed)
+{
+    // A forking proxy's other branch answers after the first branch's 487 ended the call.
+    // The INVITE client transaction absorbs that 2xx while Completed (Timer D, 32 s); the
+    // UAS keeps retransmitting it, and the copy after Timer D must be ACKed and BYEd.
+    SplitMixRandom random{8};
+    UserAgent alice(AliceConfig(), random);
+    ScriptedPeer callee{kBobAddr};
+    VirtualNetwork net{1, Ms(10)};
+    net.Attach(kAliceAddr, alice);
+    net.Attach(kBobAddr, callee);
+    SipMessage invite;
+    SipMessage ok;
+    callee.onMessage = [&](TimePoint, const SipMessage& message, const Address& from) {
+        if (message.IsRequest() && message.Method() == "INVITE")
+        {
+            invite = message;
+            callee.Send(MakeResponseTo(message, 180, "", "one"), from);
+        }
+        else if (message.IsRequest() && message.Method() == "CANCEL")
+        {
+            callee.Send(MakeResponseTo(message, 200, ""), from);
+            callee.Send(MakeResponseTo(invite, 487, "", "one"), from);
+            ok = MakeResponseTo(invite, 200, "", "two");
+            ok.Add("Contact", "<sip:bob@client.biloxi.example.com>");
+            callee.Send(ok, from);
+        }
+    };
+    CallHandle call = alice.StartCall(net.Now(), "sip:bob@biloxi.example.com");
+    net.Flush();
+    net.RunFor(Ms(100));
+    ASSERT_TRUE(alice.Cancel(net.Now(), call));
+    net.Flush();
+    net.RunFor(Seconds(40));
+    auto events = DrainEvents(alice);
+    EXPECT_EQ(OfKind(events, Kind::Cancelled).size(), 1u);
+    EXPECT_TRUE(OfKind(events, Kind::Established).empty()) << "a cancelled call stays over";
+    callee.Send(ok, kAliceAddr); // the UAS's retransmission after Timer D
+    net.Flush();
+    net.RunFor(Ms(100));
+    EXPECT_TRUE(OfKind(DrainEvents(alice), Kind::Established).empty());
+    std::vector<SipMessage> acksForTwo;
+    for (const SipMessage& ack : callee.Received("ACK"))
+    {
+        if (ToTagOf(ack) == "two")
+        {
+            acksForTwo.push_back(ack);
+        }
+    }
+    ASSERT_EQ(acksForTwo.size(), 1u);
+    EXPECT_EQ(acksForTwo[0].RequestUri(), "sip:bob@client.biloxi.example.com");
+    ASSERT_EQ(callee.Received("BYE").size(), 1u);
+    EXPECT_EQ(ToTagOf(callee.Received("BYE")[0]), "two");
+    EXPECT_EQ(alice.ActiveCalls(), 0u);
+}
+
 } // namespace
 } // namespace sipsim::test
