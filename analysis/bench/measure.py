@@ -15,11 +15,14 @@ import time
 
 
 class Measured:
-    """Wall seconds, peak RSS (KiB), exit status and captured stdout of one process."""
+    """Wall and CPU (user + system) seconds, peak RSS (KiB), exit status and output of one
+    process. On a shared machine CPU time is the steadier measure: wall time also counts
+    the time the process waited for a core."""
 
-    def __init__(self, argv, wall_s, rss_kib, returncode, stdout, stderr, load):
+    def __init__(self, argv, wall_s, cpu_s, rss_kib, returncode, stdout, stderr, load):
         self.argv = argv
         self.wall_s = wall_s
+        self.cpu_s = cpu_s
         self.rss_kib = rss_kib
         self.returncode = returncode
         self.stdout = stdout
@@ -27,7 +30,8 @@ class Measured:
         self.load = load
 
     def to_json(self):
-        return {"wall_s": round(self.wall_s, 4), "rss_kib": self.rss_kib, "load": self.load}
+        return {"wall_s": round(self.wall_s, 4), "cpu_s": round(self.cpu_s, 4),
+                "rss_kib": self.rss_kib, "load": self.load}
 
 
 class BenchError(RuntimeError):
@@ -50,7 +54,8 @@ def run(argv, env=None, cwd=None, check=True):
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        result = Measured(argv, wall, usage.ru_maxrss, proc.returncode,
+        result = Measured(argv, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss,
+                          proc.returncode,
                           out.read().decode(errors="replace"), err.read().decode(errors="replace"),
                           [load_before, load_average()])
     if check and result.returncode != 0:

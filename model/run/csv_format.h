@@ -6,6 +6,7 @@
 
 #include "sip/types.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,11 @@ std::string FormatSeconds(const std::optional<TimePoint>& t);
 std::string FormatSeconds(const std::optional<double>& seconds);
 /// A CSV field, quoted (with doubled quotes) only when it contains , " CR or LF.
 std::string CsvField(std::string_view text);
+/// Appending forms of FormatSeconds(TimePoint) and CsvField, byte-identical to them, for
+/// per-row writers (messages.csv gets a row per transmission): no temporary strings.
+void AppendSeconds(std::string& out, TimePoint t);
+void AppendCsvField(std::string& out, std::string_view text);
+void AppendUnsigned(std::string& out, uint64_t value);
 /// Rounds to the nanosecond so JSON prints 2.014, not 2.0140000000000002.
 double RoundNs(double seconds);
 

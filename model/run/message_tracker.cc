@@ -319,27 +319,33 @@ MessageTracker::Write(const Record& r)
     }
     if (m_csv)
     {
-        std::string line;
-        line.reserve(160);
-        line += FormatSeconds(r.time);
+        // One row per transmission: appended into a reused buffer, no temporary strings.
+        std::string& line = m_line;
+        line.clear();
+        AppendSeconds(line, r.time);
         line += ',';
-        line += r.callIndex == 0 ? std::string() : std::to_string(r.callIndex);
+        if (r.callIndex != 0)
+        {
+            AppendUnsigned(line, r.callIndex);
+        }
         line += ',';
-        line += CsvField(r.callId);
+        AppendCsvField(line, r.callId);
         line += ',';
-        line += CsvField(NameOf(r.from));
+        AppendCsvField(line, r.from < m_options.nodeNames.size()
+                                 ? std::string_view(m_options.nodeNames[r.from])
+                                 : std::string_view("?"));
         line += ',';
-        line += CsvField(r.toName);
+        AppendCsvField(line, r.toName);
         line += ',';
-        line += CsvField(r.kind);
+        AppendCsvField(line, r.kind);
         line += ',';
-        line += CsvField(r.cseq);
+        AppendCsvField(line, r.cseq);
         line += ',';
-        line += std::to_string(r.size);
+        AppendUnsigned(line, r.size);
         line += r.retransmission ? ",1," : ",0,";
         line += MessageStatusName(r.status);
         line += '\n';
-        *m_csv << line;
+        m_csv->write(line.data(), static_cast<std::streamsize>(line.size()));
     }
 }
 

@@ -157,6 +157,7 @@ private:
     std::deque<std::pair<TimePoint, uint64_t>> m_seenOrder;
 
     MessageCounters m_counters;
+    std::string m_line; ///< messages.csv row buffer, reused
     std::vector<LadderEntry> m_ladder;
     std::string m_ladderCallId;
 };

@@ -101,12 +101,21 @@ GetVias(const SipMessage& message)
 Result<Via>
 GetTopVia(const SipMessage& message)
 {
-    auto items = message.GetAll("Via");
-    if (items.empty())
+    // Runs about twice per message per hop (transaction matching, proxy routing, response
+    // routing): split only the first Via line that has an element, not every Via of the
+    // message as GetAll() would. Same result as GetAll("Via").front().
+    for (const HeaderField& field : message.Headers())
     {
-        return MakeError("missing Via header");
+        if (HeaderNameEquals(field.name, "Via"))
+        {
+            const std::vector<std::string_view> items = SplitHeaderList(field.value);
+            if (!items.empty())
+            {
+                return Via::Parse(items.front());
+            }
+        }
     }
-    return Via::Parse(items.front());
+    return MakeError("missing Via header");
 }
 
 Result<NameAddr>

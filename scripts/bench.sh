@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Performance benchmarks: overhead over bare ns-3, parser vs libosip2/sofia-sip, 1M-call
+# scale, sweep scaling, cost growth (PNG), and optionally a callgrind profile.
+#
+#   scripts/bench.sh [--quick] [--only SECTIONS] [--out DIR]
+#
+# --quick: toy sizes, seconds (CTest bench.quick). Full: ~30-40 min on 2 idle cores.
+# SIPSIM_BUILD_DIR picks the build (default build-bench, Release); --no-build skips the
+# build (CTest runs it on its own build tree). Results: out/bench/results.json, growth.png.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir="${SIPSIM_BUILD_DIR:-build-bench}"
+build=1
+args=()
+while (($#)); do
+    case "$1" in
+    --no-build) build=0 ;;
+    --build-dir) build_dir="$2"; shift ;;
+    *) args+=("$1") ;;
+    esac
+    shift
+done
+if ((build)); then
+    ./scripts/setup.sh
+    # Benchmarks measure the optimised build, whatever the default build type is.
+    cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build "$build_dir" -j "$(nproc)" --target sipsim ns3_baseline parser_bench
+fi
+export MPLBACKEND=Agg
+exec /usr/bin/python3 analysis/bench/bench.py --build-dir "$build_dir" "${args[@]+"${args[@]}"}"
