@@ -84,8 +84,11 @@ def start(cmd: list, work: str) -> subprocess.Popen:
     progress line)."""
     log = open(os.path.join(work, "engine.log"), "w")
     try:
+        # GNU parallel runs jobs through $SHELL; batch environments (cron, CI) may not set it.
+        env = dict(os.environ)
+        env.setdefault("SHELL", "/bin/sh")
         return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, cwd=work)
+                                stdin=subprocess.DEVNULL, cwd=work, env=env)
     finally:
         log.close()
 
