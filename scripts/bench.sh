@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Performance benchmarks: overhead over bare ns-3, parser vs libosip2/sofia-sip, 1M-call
-# scale, sweep scaling, cost growth (PNG), and optionally a callgrind profile.
+# scale, sweep scaling, cost growth (PNG) and a callgrind profile of a 2k-call run.
 #
 #   scripts/bench.sh [--quick] [--only SECTIONS] [--out DIR]
 #
-# --quick: toy sizes, seconds (CTest bench.quick). Full: ~30-40 min on 2 idle cores.
+# --quick: toy sizes, under a minute (CTest bench.quick). Full: 1.5-2 h on the shared 2-core
+# machine, most of it the 1M-call run; --max-calls 100000 skips that.
 # SIPSIM_BUILD_DIR picks the build (default build-bench, Release); --no-build skips the
 # build (CTest runs it on its own build tree). Results: out/bench/results.json, growth.png.
 set -euo pipefail

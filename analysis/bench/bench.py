@@ -23,7 +23,6 @@ import sections  # noqa: E402
 from measure import BenchError, load_average, print_table  # noqa: E402
 
 ALL = ["overhead", "parser", "scale", "sweep", "growth", "profile"]
-DEFAULT = ["overhead", "parser", "scale", "sweep", "growth"]
 
 
 def summary_rows(results, quick):
@@ -64,7 +63,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="toy sizes: a smoke test")
     parser.add_argument("--only", default=None,
                         help="comma-separated sections: " + ",".join(ALL) +
-                        " (default: all but profile; --quick: all)")
+                        " (default: all)")
     parser.add_argument("--max-calls", type=int, default=None,
                         help="skip scale/growth runs with more total calls than this")
     parser.add_argument("--repeats", type=int, default=None,
@@ -75,7 +74,7 @@ def main():
     out_dir = os.path.abspath(args.out or os.path.join(root, "out", "bench-quick" if args.quick
                                                        else "bench"))
     os.makedirs(out_dir, exist_ok=True)
-    wanted = args.only.split(",") if args.only else (ALL if args.quick else DEFAULT)
+    wanted = args.only.split(",") if args.only else ALL
     unknown = set(wanted) - set(ALL)
     if unknown:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")

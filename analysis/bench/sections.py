@@ -10,8 +10,7 @@ import os
 import shutil
 import subprocess
 
-from measure import BenchError, Measured, fresh_dir, human_kib, load_average, median, \
-    print_table, run
+from measure import BenchError, fresh_dir, human_kib, load_average, median, print_table, run
 
 SEED = "scenarios/two-proxy-auth.toml"
 CHAIN = "scenarios/proxy-chain.toml"
