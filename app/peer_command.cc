@@ -2,6 +2,7 @@
 // UDP/TCP sockets, e.g. against SIPp, and print a summary like a simulation run's.
 #include "commands.h"
 #include "peer/peer.h"
+#include "topology/topology.h"
 
 #include <fstream>
 #include <iostream>
@@ -102,7 +103,7 @@ BuildOptions(const PeerFlags& flags, PeerOptions& options)
           DurationFlag{"--duration", flags.duration, &options.duration},
           DurationFlag{"--linger", flags.linger, &options.linger}})
     {
-        auto parsed = ParseDurationText(d.text);
+        auto parsed = ParseDuration(d.text);
         if (!parsed.Ok())
         {
             return std::string(d.name) + ": " + parsed.Error().reason;
@@ -140,7 +141,7 @@ BuildOptions(const PeerFlags& flags, PeerOptions& options)
     }
     if (!flags.hangupAfter.empty())
     {
-        auto after = ParseDurationText(flags.hangupAfter);
+        auto after = ParseDuration(flags.hangupAfter);
         if (!after.Ok())
         {
             return "--hangup-after: " + after.Error().reason;

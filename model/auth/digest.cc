@@ -1,6 +1,6 @@
 #include "digest.h"
 
-#include "digest-params.h"
+#include "digest_params.h"
 
 #include <array>
 #include <openssl/evp.h>

@@ -1,7 +1,7 @@
 #ifndef SIPSIM_CORE_PROXY_AUTH_H
 #define SIPSIM_CORE_PROXY_AUTH_H
 
-#include "auth/digest-server.h"
+#include "auth/digest_server.h"
 #include "sip/message.h"
 #include "sip/types.h"
 

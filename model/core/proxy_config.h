@@ -1,7 +1,7 @@
 #ifndef SIPSIM_CORE_PROXY_CONFIG_H
 #define SIPSIM_CORE_PROXY_CONFIG_H
 
-#include "auth/digest-server.h"
+#include "auth/digest_server.h"
 #include "registrar.h"
 #include "resolver.h"
 #include "sip/message.h"

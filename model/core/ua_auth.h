@@ -1,7 +1,7 @@
 #ifndef SIPSIM_CORE_UA_AUTH_H
 #define SIPSIM_CORE_UA_AUTH_H
 
-#include "auth/digest-client.h"
+#include "auth/digest_client.h"
 #include "sip/message.h"
 #include "sip/types.h"
 

@@ -1,7 +1,7 @@
 #ifndef SIPSIM_CORE_USER_AGENT_H
 #define SIPSIM_CORE_USER_AGENT_H
 
-#include "auth/digest-client.h"
+#include "auth/digest_client.h"
 #include "dialog.h"
 #include "sip/endpoint.h"
 #include "sip/message.h"

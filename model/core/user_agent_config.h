@@ -1,7 +1,7 @@
 #ifndef SIPSIM_CORE_USER_AGENT_CONFIG_H
 #define SIPSIM_CORE_USER_AGENT_CONFIG_H
 
-#include "auth/digest-client.h"
+#include "auth/digest_client.h"
 #include "resolver.h"
 #include "sip/types.h"
 #include "txn/timers.h"

@@ -1,4 +1,4 @@
-// Parsing of the `sipsim peer` vocabulary: durations, host:port, user lists.
+// Parsing of the `sipsim peer` vocabulary: host:port, user lists (durations: ParseDuration).
 #include "peer_options.h"
 
 #include "event_loop.h"
@@ -24,59 +24,6 @@ PeerRoleName(PeerRole role)
         return "registrar";
     }
     return "?";
-}
-
-Result<Duration>
-ParseDurationText(const std::string& text)
-{
-    std::size_t end = 0;
-    while (end < text.size() &&
-           (std::isdigit(static_cast<unsigned char>(text[end])) != 0 || text[end] == '.'))
-    {
-        ++end;
-    }
-    if (end == 0)
-    {
-        return MakeError("bad duration '" + text + "' (expected e.g. 500ms, 1.5s)");
-    }
-    char* parsedEnd = nullptr;
-    const std::string number = text.substr(0, end);
-    const double value = std::strtod(number.c_str(), &parsedEnd);
-    if (parsedEnd != number.c_str() + number.size() || !std::isfinite(value))
-    {
-        return MakeError("bad duration '" + text + "' (expected e.g. 500ms, 1.5s)");
-    }
-    const std::string unit = text.substr(end);
-    double scale = 0;
-    if (unit.empty() || unit == "s")
-    {
-        scale = 1e9;
-    }
-    else if (unit == "ms")
-    {
-        scale = 1e6;
-    }
-    else if (unit == "us")
-    {
-        scale = 1e3;
-    }
-    else if (unit == "ns")
-    {
-        scale = 1;
-    }
-    else if (unit == "m" || unit == "min")
-    {
-        scale = 60e9;
-    }
-    else if (unit == "h")
-    {
-        scale = 3600e9;
-    }
-    else
-    {
-        return MakeError("bad duration unit in '" + text + "' (use ns, us, ms, s, m, h)");
-    }
-    return Duration(static_cast<int64_t>(std::llround(value * scale)));
 }
 
 Result<Address>

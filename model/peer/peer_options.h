@@ -73,8 +73,6 @@ struct PeerOptions
     bool allowRemote = false;
 };
 
-/// "500ms", "1.5s", "2m", "250us", "100ns" or a plain number of seconds.
-Result<Duration> ParseDurationText(const std::string& text);
 /// "127.0.0.1:5060", "[::1]:5060" or a bare host (port `defaultPort`). Numeric hosts only.
 Result<Address> ParseHostPort(const std::string& text, uint16_t defaultPort, Transport transport);
 /// "alice=secret,bob=pass" -> {alice: secret, bob: pass}.

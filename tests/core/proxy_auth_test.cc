@@ -1,6 +1,6 @@
 // Proxy digest authentication (§22.3): 407 challenges, consumed credentials, 403 after
 // repeated wrong passwords, stale nonces, and who is not challenged.
-#include "auth/digest-client.h"
+#include "auth/digest_client.h"
 #include "proxy_test_util.h"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // Registrar (RFC 3261 §10.3) and location service: bindings with expiry, Contact "*",
 // 423, CSeq ordering, queries, purge; and the proxy's registrar role end to end, with 401
 // digest challenges.
-#include "auth/digest-client.h"
+#include "auth/digest_client.h"
 #include "core/registrar.h"
 #include "proxy_test_util.h"
 

@@ -1,6 +1,6 @@
 // User agent digest authentication (RFC 3261 §22) and registration (§10.2) against
 // scripted peers backed by a DigestServer.
-#include "auth/digest-server.h"
+#include "auth/digest_server.h"
 #include "ua_test_util.h"
 
 #include <gtest/gtest.h>

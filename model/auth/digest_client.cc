@@ -1,6 +1,6 @@
-#include "digest-client.h"
+#include "digest_client.h"
 
-#include "digest-params.h"
+#include "digest_params.h"
 
 namespace sipsim
 {

@@ -1,6 +1,6 @@
-#include "digest-server.h"
+#include "digest_server.h"
 
-#include "digest-params.h"
+#include "digest_params.h"
 
 namespace sipsim
 {

@@ -1,6 +1,6 @@
 // Client side: building credentials from a challenge, choosing among challenges, the cache.
-#include "auth/digest-client.h"
-#include "auth/digest-params.h"
+#include "auth/digest_client.h"
+#include "auth/digest_params.h"
 
 #include <gtest/gtest.h>
 

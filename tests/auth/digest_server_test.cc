@@ -1,7 +1,7 @@
 // Server side, mostly driven by the client code: challenge -> credentials -> verdict.
-#include "auth/digest-client.h"
-#include "auth/digest-params.h"
-#include "auth/digest-server.h"
+#include "auth/digest_client.h"
+#include "auth/digest_params.h"
+#include "auth/digest_server.h"
 
 #include <algorithm>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "digest-params.h"
+#include "digest_params.h"
 
 #include <cctype>
 
