@@ -103,7 +103,7 @@ TEST(TopologyReadDot, DefaultsFillUnsetAttributes)
         Read(R"(graph { A [role=ua, domain=x]; B [role=ua, domain=x]; A -- B [rate="2Mbps"]; })",
              defaults);
     ASSERT_TRUE(t.Ok()) << t.Error().reason;
-    const TopoEdge& e = t->Links()[0].props;
+    const TopoEdge e = t->Links()[0].props; // Links() returns a copy
     EXPECT_EQ(e.ab.delay, std::chrono::milliseconds(42));
     EXPECT_EQ(e.ab.rateBps, 2'000'000u);
     // A UA without users gets its lower-cased name.
@@ -138,7 +138,7 @@ TEST(TopologyReadDot, GilbertElliottEdge)
     auto t = Read(R"(graph { A [role=ua, domain=x]; B [role=ua, domain=x];
         A -- B [loss_model="gilbert-elliott", ge_p=0.01, ge_r=0.3, ge_loss_good=0.001, ge_loss_bad=0.7]; })");
     ASSERT_TRUE(t.Ok()) << t.Error().reason;
-    const LossModel& l = t->Links()[0].props.ba.loss;
+    const LossModel l = t->Links()[0].props.ba.loss;
     EXPECT_EQ(l.kind, LossModelKind::GilbertElliott);
     EXPECT_DOUBLE_EQ(l.p, 0.01);
     EXPECT_DOUBLE_EQ(l.r, 0.3);
