@@ -7,7 +7,7 @@
     replications = 5                   # run numbers first_run .. first_run + 4
     first_run = 1                      # or: runs = [1, 2, 7]
     set = ["workload.calls=50"]        # fixed --set overrides for every run
-    zip = [["topology.proxies", "auth.proxies"]]  # parameters that vary together
+    zip = [["topology.proxies", "workload.rate"]]  # parameters that vary together
     model = true                       # add `sipsim model` columns to aggregate.csv
     timeout = 600                      # seconds per run; 0 = none
 

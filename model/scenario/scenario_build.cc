@@ -6,6 +6,7 @@
 #include "topology/routing.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace sipsim
 {
@@ -251,6 +252,49 @@ CheckNames(const Scenario& s, const Topology& t, const Routing& routing)
     return std::nullopt;
 }
 
+/// A proxy authenticates only the users of its own domain (it holds their credentials, and
+/// the UA answers a challenge from its own realm): one that no caller -- nor, with
+/// challenge_register, any registering UA -- belongs to would never challenge, and a sweep
+/// over it would measure nothing without saying so.
+std::optional<ParseError>
+CheckChallengersServeCallers(const Scenario& s, const Topology& t)
+{
+    auto sameDomain = [](std::string a, std::string b) {
+        auto lower = [](std::string& x) {
+            std::transform(x.begin(), x.end(), x.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        };
+        lower(a);
+        lower(b);
+        return a == b;
+    };
+    for (const std::string& name : s.auth.proxies)
+    {
+        const std::string& domain = t.Node(*t.Find(name)).domain;
+        bool serves = false;
+        for (const CallPairSpec& pair : s.workload.pairs)
+        {
+            const auto caller = t.Find(pair.callerNode);
+            serves = serves || (caller && sameDomain(t.Node(*caller).domain, domain));
+        }
+        if (s.workload.registerFirst && s.auth.challengeRegister)
+        {
+            for (NodeId ua : t.NodesWithRole(NodeRole::Ua))
+            {
+                serves = serves || sameDomain(t.Node(ua).domain, domain);
+            }
+        }
+        if (!serves)
+        {
+            return MakeError("auth.proxies: '" + name +
+                             "' would never challenge: a proxy "
+                             "authenticates only users of its own domain (" +
+                             domain + ") and no caller is in it");
+        }
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 namespace detail
@@ -289,7 +333,11 @@ ResolveAgainstTopology(Scenario& scenario)
     {
         return e;
     }
-    return ResolvePairs(scenario, *t, *routing);
+    if (auto e = ResolvePairs(scenario, *t, *routing))
+    {
+        return e;
+    }
+    return CheckChallengersServeCallers(scenario, *t);
 }
 
 } // namespace detail

@@ -22,11 +22,9 @@ AUTH = """
 [sweep]
 scenario = "{scenarios}/proxy-chain.toml"
 replications = 2
-set = ["workload.calls=4"]
-zip = [["topology.proxies", "auth.proxies"]]
+set = ["workload.calls=4", 'auth.proxies=["P1"]']
 [parameters]
 "topology.proxies" = [1, 2]
-"auth.proxies" = [["P1"], ["P1", "P2"]]
 "auth.credential_reuse" = [true, false]
 """
 

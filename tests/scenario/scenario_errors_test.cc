@@ -84,6 +84,14 @@ TEST(ScenarioErrors, NamesMustExistInTheTopology)
                 "workload.pairs[0]: caller and callee are the same ua");
     ExpectError("[auth]\nproxies = [\"P9\"]", "auth.proxies: unknown node 'P9'");
     ExpectError("[auth]\nproxies = [\"A\"]", "auth.proxies: 'A' is not a proxy");
+    // P2 serves biloxi.example.com; the only caller, A, is in atlanta.example.com.
+    ExpectError("[auth]\nproxies = [\"P1\", \"P2\"]",
+                "auth.proxies: 'P2' would never challenge: a proxy authenticates only users of "
+                "its own domain (biloxi.example.com) and no caller is in it");
+    EXPECT_TRUE(ParseScenario("[auth]\nproxies = [\"P1\", \"P2\"]\n[workload]\n"
+                              "pairs = [\"A->B\", \"B->A\"]",
+                              SIPSIM_SCENARIOS_DIR, {})
+                    .Ok());
     ExpectError("[auth.realms]\nP7 = \"x\"", "auth.realms.P7: unknown node 'P7'");
     ExpectError("[impairments.links.A-P2]\nloss = 0.1",
                 "impairments.links.A-P2: no link between A and P2");

@@ -167,14 +167,15 @@ TEST(ScenarioFiles, EmptyTextIsTheDefaultSeed)
 TEST(ScenarioOverrides, EachValueType)
 {
     Scenario s = Load("two-proxy-auth.toml",
-                      {"workload.calls=25",                            // integer
-                       "workload.rate=2.5",                            // float
-                       "workload.arrivals=poisson",                    // bare word -> string
-                       "sip.t1=\"250ms\"",                             // quoted string
-                       "sip.t2=8",                                     // number of seconds
-                       "sip.record_route=false",                       // bool
-                       "workload.pairs=[\"bob->alice\"]",              // array
-                       "impairments.links.A-P1.loss=0.05",             // creates tables
+                      {"workload.calls=25",                // integer
+                       "workload.rate=2.5",                // float
+                       "workload.arrivals=poisson",        // bare word -> string
+                       "sip.t1=\"250ms\"",                 // quoted string
+                       "sip.t2=8",                         // number of seconds
+                       "sip.record_route=false",           // bool
+                       "workload.pairs=[\"bob->alice\"]",  // array
+                       "auth.proxies=[\"P2\"]",            // bob's own proxy challenges him
+                       "impairments.links.A-P1.loss=0.05", // creates tables
                        "processing.proxies.P2={service_time=\"3ms\"}", // inline table
                        "seed=42"});
     EXPECT_EQ(s.workload.calls, 25);
