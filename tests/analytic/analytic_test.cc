@@ -359,14 +359,17 @@ loss = 0.1
 
 TEST(ScenarioPath, OnlyTheCallersOwnDomainChallenges)
 {
-    // Chain A - P1 - P2 - P3 - B: P1 serves A's domain, P2 and P3 do not, so listing all
-    // three makes only P1 challenge (proxies authenticate their own users only).
+    // Chain A - P1 - P2 - P3 - B: P1 serves A's domain, P3 serves B's. With calls both ways
+    // both may challenge, but the modelled path (the first pair, A -> B) meets only P1's
+    // challenge (proxies authenticate their own users only).
     auto s = ParseScenario(R"(
 [topology]
 generator = "chain"
 proxies = 3
+[workload]
+pairs = ["A->B", "B->A"]
 [auth]
-proxies = ["P1", "P2", "P3"]
+proxies = ["P1", "P3"]
 credential_reuse = false
 )");
     ASSERT_TRUE(s) << s.Error().ToString();
