@@ -1,23 +1,12 @@
 #include "location_service.h"
 
+#include "sip/abnf.h"
+
 #include <algorithm>
 #include <cctype>
 
 namespace sipsim
 {
-
-namespace
-{
-
-std::string
-Lower(std::string text)
-{
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
-} // namespace
 
 uint32_t
 Binding::RemainingSeconds(TimePoint now) const
@@ -94,7 +83,7 @@ LocationService::CanonicalAor(std::string_view uri)
         out += parsed->UnescapedUser();
         out += '@';
     }
-    out += Lower(parsed->host);
+    out += abnf::ToLower(parsed->host);
     if (parsed->port)
     {
         out += ':';

@@ -1,10 +1,10 @@
 // Route processing of a proxy: §16.4 pre-processing, §16.6 steps 2-7, §16.12.
 #include "proxy_routing.h"
 
+#include "sip/abnf.h"
 #include "sip/headers.h"
 
 #include <algorithm>
-#include <cctype>
 #include <vector>
 
 namespace sipsim
@@ -12,24 +12,6 @@ namespace sipsim
 
 namespace
 {
-
-bool
-EqualsNoCase(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-std::string
-Lower(std::string_view text)
-{
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 /// Replaces every line of a list header by one line with `values`, at the position of the
 /// first line; removes the header when `values` is empty.
@@ -81,14 +63,14 @@ ResolveHop(const NextHop& hop, const ProxyConfig& config)
 bool
 IsOwnHost(std::string_view host, const ProxyConfig& config)
 {
-    return EqualsNoCase(host, config.hostName) || host == config.localAddress.host;
+    return abnf::EqualsNoCase(host, config.hostName) || host == config.localAddress.host;
 }
 
 bool
 IsOwnDomain(std::string_view host, const ProxyConfig& config)
 {
     return std::any_of(config.domains.begin(), config.domains.end(),
-                       [&](const std::string& d) { return EqualsNoCase(d, host); });
+                       [&](const std::string& d) { return abnf::EqualsNoCase(d, host); });
 }
 
 bool
@@ -246,7 +228,7 @@ ResolveUri(const SipUri& uri, const ProxyConfig& config)
     {
         return config.resolver.Resolve(uri, config.transport);
     }
-    const std::string host = Lower(uri.host);
+    const std::string host = abnf::ToLower(uri.host);
     if (auto exact = config.staticRoutes.find(host); exact != config.staticRoutes.end())
     {
         return ResolveHop(exact->second, config);
@@ -257,7 +239,7 @@ ResolveUri(const SipUri& uri, const ProxyConfig& config)
     }
     for (const auto& [domain, hop] : config.staticRoutes)
     {
-        const std::string suffix = "." + Lower(domain);
+        const std::string suffix = "." + abnf::ToLower(domain);
         if (host.size() > suffix.size() &&
             host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0)
         {

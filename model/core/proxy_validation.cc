@@ -2,9 +2,9 @@
 #include "proxy_validation.h"
 
 #include "auth/digest.h"
+#include "sip/abnf.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace sipsim
 {
@@ -13,15 +13,6 @@ namespace
 {
 
 constexpr std::size_t kHashDigits = 16;
-
-bool
-EqualsNoCase(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
 
 std::string
 ShortHash(std::string_view data)
@@ -102,7 +93,7 @@ bool
 IsOwnVia(const Via& via, const ProxyConfig& config)
 {
     const std::string host = Unbracket(via.host);
-    return (EqualsNoCase(host, config.hostName) || host == config.localAddress.host) &&
+    return (abnf::EqualsNoCase(host, config.hostName) || host == config.localAddress.host) &&
            via.port.value_or(5060) == config.localAddress.port;
 }
 
@@ -141,8 +132,9 @@ UnsupportedProxyRequire(const SipMessage& request, const std::vector<std::string
     std::vector<std::string> unsupported;
     for (const std::string& tag : GetOptionTags(request, "Proxy-Require"))
     {
-        const bool known = std::any_of(supported.begin(), supported.end(),
-                                       [&](const std::string& s) { return EqualsNoCase(s, tag); });
+        const bool known =
+            std::any_of(supported.begin(), supported.end(),
+                        [&](const std::string& s) { return abnf::EqualsNoCase(s, tag); });
         if (!known)
         {
             unsupported.push_back(tag);

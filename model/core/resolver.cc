@@ -1,5 +1,7 @@
 #include "resolver.h"
 
+#include "sip/abnf.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -8,14 +10,6 @@ namespace sipsim
 
 namespace
 {
-
-std::string
-Lower(std::string text)
-{
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
 
 bool
 IsIpLiteral(const std::string& host)
@@ -34,13 +28,13 @@ IsIpLiteral(const std::string& host)
 void
 Resolver::Add(const std::string& host, Address address)
 {
-    m_hosts[Lower(host)] = std::move(address);
+    m_hosts[abnf::ToLower(host)] = std::move(address);
 }
 
 std::optional<Address>
 Resolver::Resolve(const std::string& host, std::optional<uint16_t> port, Transport transport) const
 {
-    auto it = m_hosts.find(Lower(host));
+    auto it = m_hosts.find(abnf::ToLower(host));
     if (it != m_hosts.end())
     {
         Address address = it->second;
@@ -69,7 +63,7 @@ Resolver::Resolve(const SipUri& uri, Transport defaultTransport) const
     Transport transport = defaultTransport;
     if (const GenericParam* param = uri.Param("transport"); param && param->value)
     {
-        std::string value = Lower(*param->value);
+        std::string value = abnf::ToLower(*param->value);
         transport = value == "tcp" ? Transport::Tcp : (value == "udp" ? Transport::Udp : transport);
     }
     std::string host = uri.host;

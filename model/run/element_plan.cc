@@ -1,21 +1,14 @@
 #include "element_plan.h"
 
+#include "sip/abnf.h"
+
 #include <algorithm>
-#include <cctype>
 
 namespace sipsim
 {
 
 namespace
 {
-
-std::string
-Lower(std::string text)
-{
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
 
 TimerConfig
 Timers(const SipConfig& sip)
@@ -86,7 +79,7 @@ UsersOf(const TopoNode& node)
     {
         return node.users;
     }
-    return {Lower(node.name)};
+    return {abnf::ToLower(node.name)};
 }
 
 } // namespace
@@ -104,7 +97,7 @@ ElementHostName(const Topology& topology, NodeId node)
     const TopoNode& n = topology.Node(node);
     if (n.domain.empty())
     {
-        return Lower(n.name);
+        return abnf::ToLower(n.name);
     }
     if (n.role == NodeRole::Ua)
     {
@@ -119,7 +112,7 @@ ElementHostName(const Topology& topology, NodeId node)
             return "client." + n.domain;
         }
     }
-    return Lower(n.name) + "." + n.domain;
+    return abnf::ToLower(n.name) + "." + n.domain;
 }
 
 std::string
@@ -162,7 +155,7 @@ MakeElementPlan(const Scenario& scenario, const Topology& topology, const Routin
         const std::string host = ElementHostName(topology, id);
         plan.hostNames[id] = host;
         plan.resolver.Add(host, addressOf(id));
-        plan.hostToNode[Lower(host)] = id;
+        plan.hostToNode[abnf::ToLower(host)] = id;
         plan.hostToNode[topology.Node(id).name] = id;
         plan.resolver.Add(topology.Node(id).name, addressOf(id)); // "sip:bob@B" works too
     }
@@ -237,7 +230,7 @@ MakeElementPlan(const Scenario& scenario, const Topology& topology, const Routin
             {
                 if (hop != id && isElement(hop))
                 {
-                    c.staticRoutes[Lower(domain)] = NextHop::At(addressOf(hop));
+                    c.staticRoutes[abnf::ToLower(domain)] = NextHop::At(addressOf(hop));
                 }
             }
         }

@@ -2,9 +2,9 @@
 
 #include "csv_format.h"
 #include "sim/sip_element_application.h"
+#include "sip/abnf.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace sipsim
 {
@@ -18,14 +18,6 @@ Bytes(const ns3::Ptr<const ns3::Packet>& packet)
     std::string bytes(packet->GetSize(), '\0');
     packet->CopyData(reinterpret_cast<uint8_t*>(bytes.data()), bytes.size());
     return bytes;
-}
-
-std::string
-Lower(std::string text)
-{
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
 }
 
 uint64_t
@@ -78,7 +70,7 @@ MessageTracker::NodeOfHost(const std::string& host) const
         auto it = m_options.addressToNode.find(ip->Get());
         return it == m_options.addressToNode.end() ? kNoNode : it->second;
     }
-    auto it = m_options.hostToNode.find(Lower(host));
+    auto it = m_options.hostToNode.find(abnf::ToLower(host));
     if (it == m_options.hostToNode.end())
     {
         it = m_options.hostToNode.find(host);

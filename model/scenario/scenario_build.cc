@@ -2,6 +2,7 @@
 
 #include "scenario/detail.h"
 #include "scenario/scenario.h"
+#include "sip/abnf.h"
 #include "topology/generators.h"
 #include "topology/routing.h"
 
@@ -259,15 +260,6 @@ CheckNames(const Scenario& s, const Topology& t, const Routing& routing)
 std::optional<ParseError>
 CheckChallengersServeCallers(const Scenario& s, const Topology& t)
 {
-    auto sameDomain = [](std::string a, std::string b) {
-        auto lower = [](std::string& x) {
-            std::transform(x.begin(), x.end(), x.begin(),
-                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        };
-        lower(a);
-        lower(b);
-        return a == b;
-    };
     for (const std::string& name : s.auth.proxies)
     {
         const std::string& domain = t.Node(*t.Find(name)).domain;
@@ -275,13 +267,13 @@ CheckChallengersServeCallers(const Scenario& s, const Topology& t)
         for (const CallPairSpec& pair : s.workload.pairs)
         {
             const auto caller = t.Find(pair.callerNode);
-            serves = serves || (caller && sameDomain(t.Node(*caller).domain, domain));
+            serves = serves || (caller && abnf::EqualsNoCase(t.Node(*caller).domain, domain));
         }
         if (s.workload.registerFirst && s.auth.challengeRegister)
         {
             for (NodeId ua : t.NodesWithRole(NodeRole::Ua))
             {
-                serves = serves || sameDomain(t.Node(ua).domain, domain);
+                serves = serves || abnf::EqualsNoCase(t.Node(ua).domain, domain);
             }
         }
         if (!serves)

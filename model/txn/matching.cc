@@ -3,25 +3,16 @@
 
 #include "matching.h"
 
+#include "sip/abnf.h"
 #include "sip/headers.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace sipsim
 {
 
 namespace
 {
-
-std::string
-Lower(std::string_view text)
-{
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 /// "[::1]" -> "::1", so Via hosts compare with Address hosts.
 std::string
@@ -63,7 +54,7 @@ ServerKey(const SipMessage& request, const Via& topVia, std::string_view method)
         key.reserve(branch.size() + 32);
         key += branch;
         key += ';';
-        key += Lower(topVia.SentBy());
+        key += abnf::ToLower(topVia.SentBy());
         key += ';';
         key += method;
         return key;
