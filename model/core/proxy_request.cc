@@ -49,9 +49,9 @@ Proxy::OnRequest(TimePoint now, const SipMessage& received, const Incoming& in)
         Respond(now, in, received, 416);
         return;
     }
-    const auto topVia = GetTopVia(received);
+    const auto topVia = TopVia(received);
     const std::string loopHash =
-        m_config.loopDetection && topVia.Ok() ? LoopHash(received, *topVia) : std::string();
+        m_config.loopDetection && topVia ? LoopHash(received, *topVia) : std::string();
 
     // §16.4 on a working copy; responses are built from `received`.
     SipMessage request = received;

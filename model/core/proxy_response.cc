@@ -284,15 +284,15 @@ Proxy::OnStrayResponse(TimePoint now, SipMessage response)
 {
     // §16.11 (and §16.7 for responses no transaction knows, e.g. a late 2xx): forward it
     // along the Via path if the top Via is ours, else drop it.
-    const auto top = GetTopVia(response);
-    if (!top.Ok() || !IsOwnVia(*top, m_config))
+    const auto top = TopVia(response);
+    if (!top || !IsOwnVia(*top, m_config))
     {
         ++m_counters.responsesDropped;
         return;
     }
     response.RemoveFirstValue("Via");
-    const auto next = GetTopVia(response);
-    if (!next.Ok())
+    const auto next = TopVia(response);
+    if (!next)
     {
         ++m_counters.responsesAbsorbed; // it was meant for us
         return;

@@ -3,6 +3,7 @@
 
 #include "auth/digest.h"
 #include "sip/abnf.h"
+#include "txn/matching.h"
 
 #include <algorithm>
 
@@ -46,13 +47,6 @@ CallIdOf(const SipMessage& request)
 {
     auto callId = GetCallId(request);
     return callId.Ok() ? *callId : std::string();
-}
-
-bool
-HasCookie(const std::string& branch)
-{
-    return branch.size() > kBranchCookie.size() &&
-           branch.compare(0, kBranchCookie.size(), kBranchCookie) == 0;
 }
 
 std::string
@@ -158,8 +152,8 @@ StatefulBranch(RandomSource& random, const std::string& loopHash)
 std::string
 StatelessBranch(const SipMessage& request, const std::string& loopHash)
 {
-    const auto top = GetTopVia(request);
-    const std::string received = top.Ok() ? top->Branch() : std::string();
+    const auto top = TopVia(request);
+    const std::string received = top ? top->Branch() : std::string();
     std::string data = "stateless\n";
     if (HasCookie(received))
     {
@@ -167,7 +161,7 @@ StatelessBranch(const SipMessage& request, const std::string& loopHash)
     }
     else
     {
-        data += top.Ok() ? top->ToString() : std::string();
+        data += top ? top->ToString() : std::string();
         data += '\n';
         data += ToTag(request);
         data += '\n';
@@ -191,46 +185,22 @@ StatelessBranch(const SipMessage& request, const std::string& loopHash)
 std::string
 StatelessToTag(const SipMessage& request)
 {
-    const auto top = GetTopVia(request);
+    const auto top = TopVia(request);
     std::string data = CallIdOf(request);
     data += '\n';
     data += FromTag(request);
     data += '\n';
     data += CSeqNumber(request);
     data += '\n';
-    data += top.Ok() ? top->Branch() : std::string();
+    data += top ? top->Branch() : std::string();
     return ShortHash(data).substr(0, 10);
 }
 
 SipMessage
 StampReceived(const SipMessage& request, const Address& from)
 {
-    auto top = GetTopVia(request);
-    if (!top.Ok())
-    {
-        return request;
-    }
-    Via via = *top;
-    bool changed = false;
-    if (Unbracket(via.host) != from.host)
-    {
-        SetParam(via.params, "received", from.host);
-        changed = true;
-    }
-    if (via.HasRport() && !via.Rport())
-    {
-        SetParam(via.params, "rport", std::to_string(from.port));
-        SetParam(via.params, "received", from.host);
-        changed = true;
-    }
-    if (!changed)
-    {
-        return request;
-    }
-    SipMessage stamped = request;
-    stamped.RemoveFirstValue("Via");
-    stamped.Prepend("Via", via.ToString());
-    return stamped;
+    const auto top = TopVia(request);
+    return top ? StampReceived(request, *top, from) : request;
 }
 
 std::string

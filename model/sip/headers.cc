@@ -101,21 +101,35 @@ GetVias(const SipMessage& message)
 Result<Via>
 GetTopVia(const SipMessage& message)
 {
-    // Runs about twice per message per hop (transaction matching, proxy routing, response
-    // routing): split only the first Via line that has an element, not every Via of the
+    // Only the first Via line that has an element is looked at, not every Via of the
     // message as GetAll() would. Same result as GetAll("Via").front().
     for (const HeaderField& field : message.Headers())
     {
         if (HeaderNameEquals(field.name, "Via"))
         {
-            const std::vector<std::string_view> items = SplitHeaderList(field.value);
-            if (!items.empty())
+            if (const auto first = FirstHeaderListElement(field.value))
             {
-                return Via::Parse(items.front());
+                return Via::Parse(*first);
             }
         }
     }
     return MakeError("missing Via header");
+}
+
+std::shared_ptr<const Via>
+TopVia(const SipMessage& message)
+{
+    if (message.HasParsedTopVia())
+    {
+        return message.ParsedTopVia();
+    }
+    std::shared_ptr<const Via> via;
+    if (auto parsed = GetTopVia(message))
+    {
+        via = std::make_shared<const Via>(std::move(parsed).Value());
+    }
+    message.RememberTopVia(via);
+    return via;
 }
 
 Result<NameAddr>

@@ -6,6 +6,7 @@
 #include "uri.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,10 +33,10 @@ struct Via
 
     /// "host" or "host:port" as written; used in transaction matching (§17.2.3).
     std::string SentBy() const;
-    std::string Branch() const;                 ///< empty when absent
+    std::string Branch() const; ///< empty when absent
     std::optional<std::string> Received() const;
     bool HasRport() const;
-    std::optional<uint16_t> Rport() const;      ///< the value when rport=N was filled in
+    std::optional<uint16_t> Rport() const; ///< the value when rport=N was filled in
     std::optional<std::string> Maddr() const;
     std::optional<int> Ttl() const;
     bool operator==(const Via& other) const;
@@ -120,8 +121,11 @@ struct AuthHeader
 
 /// All Via entries, top first, across all Via lines.
 Result<std::vector<Via>> GetVias(const SipMessage& message);
-/// The top Via.
+/// The top Via, with the reason when it is missing or malformed.
 Result<Via> GetTopVia(const SipMessage& message);
+/// The top Via parsed once per message state (see SipMessage::ParsedTopVia); null when it
+/// is missing or malformed. The hot paths use this; GetTopVia when the reason matters.
+std::shared_ptr<const Via> TopVia(const SipMessage& message);
 Result<NameAddr> GetFrom(const SipMessage& message);
 Result<NameAddr> GetTo(const SipMessage& message);
 Result<CSeq> GetCSeq(const SipMessage& message);

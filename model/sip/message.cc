@@ -242,6 +242,21 @@ AppendListElements(std::string_view value, std::vector<std::string_view>& out)
     }
 }
 
+} // namespace
+
+std::optional<std::string_view>
+FirstHeaderListElement(std::string_view value)
+{
+    if (lex::TrimWsp(value).empty())
+    {
+        return std::nullopt;
+    }
+    return lex::TrimWsp(value.substr(0, FindTopLevelComma(value, 0)));
+}
+
+namespace
+{
+
 void
 AppendStatusCode(std::string& out, int code)
 {
@@ -394,12 +409,14 @@ SipMessage::Count(std::string_view name) const
 void
 SipMessage::Add(std::string_view name, std::string value)
 {
+    ForgetParsed();
     m_headers.push_back(HeaderField{CanonicalHeaderName(name), std::move(value)});
 }
 
 void
 SipMessage::Prepend(std::string_view name, std::string value)
 {
+    ForgetParsed();
     auto it = m_headers.begin();
     for (; it != m_headers.end(); ++it)
     {
@@ -414,6 +431,7 @@ SipMessage::Prepend(std::string_view name, std::string value)
 void
 SipMessage::Set(std::string_view name, std::string value)
 {
+    ForgetParsed();
     bool replaced = false;
     std::size_t out = 0;
     for (std::size_t i = 0; i < m_headers.size(); ++i)
@@ -444,6 +462,7 @@ SipMessage::Set(std::string_view name, std::string value)
 std::size_t
 SipMessage::Remove(std::string_view name)
 {
+    ForgetParsed();
     std::size_t before = m_headers.size();
     std::size_t out = 0;
     for (std::size_t i = 0; i < m_headers.size(); ++i)
@@ -465,6 +484,7 @@ SipMessage::Remove(std::string_view name)
 bool
 SipMessage::RemoveFirstValue(std::string_view name)
 {
+    ForgetParsed();
     for (auto it = m_headers.begin(); it != m_headers.end(); ++it)
     {
         if (!HeaderNameEquals(it->name, name))

@@ -4,12 +4,16 @@
 #include "result.h"
 
 #include <cstddef>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace sipsim
 {
+
+struct Via;
 
 /// One header line as it appears on the wire after unfolding. The name is stored in its
 /// canonical long form for headers we know ("v" and "via" become "Via"); unknown header
@@ -53,6 +57,8 @@ HeaderNameEquals(std::string_view a, std::string_view b)
 /// trimmed; empty elements ("a,,b") are kept so typed parsers can reject them, and an
 /// all-blank value gives no elements. Used for Via, Contact, Route, Record-Route, ...
 std::vector<std::string_view> SplitHeaderList(std::string_view value);
+/// SplitHeaderList(value).front() without splitting the rest; nullopt for a blank value.
+std::optional<std::string_view> FirstHeaderListElement(std::string_view value);
 
 /// A SIP request or response (RFC 3261 §7). Headers keep their order; the body is opaque.
 class SipMessage
@@ -79,7 +85,12 @@ public:
     void SetVersion(std::string version) { m_version = std::move(version); }
 
     const std::vector<HeaderField>& Headers() const { return m_headers; }
-    std::vector<HeaderField>& MutableHeaders() { return m_headers; }
+    /// Direct header access; forgets the parsed top Via, as any header change does.
+    std::vector<HeaderField>& MutableHeaders()
+    {
+        ForgetParsed();
+        return m_headers;
+    }
 
     /// The value of the first header with that name, or nullptr.
     const std::string* Get(std::string_view name) const;
@@ -119,7 +130,24 @@ public:
     /// Appends the canonical wire form to out (avoids a copy on the hot path).
     void SerializeTo(std::string& out) const;
 
+    /// The top Via parsed at most once per header state: the transaction layer, the proxy
+    /// and response routing all read it, several times per message per hop. Set by
+    /// TopVia() (headers.h); copies share it; every header change drops it.
+    bool HasParsedTopVia() const { return m_topViaParsed; }
+    const std::shared_ptr<const Via>& ParsedTopVia() const { return m_topVia; }
+    void RememberTopVia(std::shared_ptr<const Via> via) const
+    {
+        m_topVia = std::move(via);
+        m_topViaParsed = true;
+    }
+
 private:
+    void ForgetParsed()
+    {
+        m_topVia.reset();
+        m_topViaParsed = false;
+    }
+
     bool m_isRequest = true;
     std::string m_method;
     std::string m_requestUri;
@@ -128,6 +156,8 @@ private:
     std::string m_version = "SIP/2.0";
     std::vector<HeaderField> m_headers;
     std::string m_body;
+    mutable std::shared_ptr<const Via> m_topVia; ///< null with m_topViaParsed: none or malformed
+    mutable bool m_topViaParsed = false;
 };
 
 /// How strict the parser is about framing.

@@ -264,6 +264,39 @@ Classify(std::string_view name)
     return Kind::Other;
 }
 
+/// Checks a Via line element by element. With `top`, the first element is parsed typed
+/// into *top instead of merely checked (same grammar, same errors).
+std::optional<ParseError>
+CheckViaList(std::string_view value, std::shared_ptr<const Via>* top)
+{
+    if (TrimWs(value).empty())
+    {
+        return MakeError("Via: empty value");
+    }
+    for (std::string_view item : SplitHeaderList(value))
+    {
+        if (item.empty())
+        {
+            return MakeError("Via: empty list element");
+        }
+        if (top != nullptr)
+        {
+            auto via = Via::Parse(item);
+            if (!via)
+            {
+                return via.Error();
+            }
+            *top = std::make_shared<const Via>(std::move(via).Value());
+            top = nullptr;
+        }
+        else if (auto error = CheckVia(item))
+        {
+            return error;
+        }
+    }
+    return std::nullopt;
+}
+
 /// Checks one header line; list-valued headers element by element. Nothing is built: the
 /// view-based checkers share the grammar (and the error texts) of the typed parsers.
 std::optional<ParseError>
@@ -279,24 +312,8 @@ CheckHeader(const SipMessage& message, Kind kind, std::string_view value)
             return Prefixed(kind == Kind::From ? "From" : "To", *error);
         }
         return std::nullopt;
-    case Kind::Via: {
-        if (TrimWs(value).empty())
-        {
-            return MakeError("Via: empty value");
-        }
-        for (std::string_view item : SplitHeaderList(value))
-        {
-            if (item.empty())
-            {
-                return MakeError("Via: empty list element");
-            }
-            if (auto error = CheckVia(item))
-            {
-                return error;
-            }
-        }
-        return std::nullopt;
-    }
+    case Kind::Via:
+        return CheckViaList(value, nullptr);
     case Kind::Contact:
         return CheckContactValue(value);
     case Kind::Route:
@@ -392,9 +409,22 @@ ValidateSemantics(const SipMessage& message)
 
     bool starContact = false;
     bool addressContact = false;
+    bool topViaSeen = false;
     for (const auto& field : message.Headers())
     {
         Kind kind = Classify(field.name);
+        if (kind == Kind::Via && !topViaSeen)
+        {
+            // The top Via is parsed typed once, here; later readers take it from the message.
+            topViaSeen = true;
+            std::shared_ptr<const Via> top;
+            if (auto error = CheckViaList(field.value, &top))
+            {
+                return error;
+            }
+            message.RememberTopVia(std::move(top));
+            continue;
+        }
         if (auto error = CheckHeader(message, kind, field.value))
         {
             return error;

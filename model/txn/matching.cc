@@ -114,6 +114,8 @@ StampReceived(const SipMessage& request, const Via& topVia, const Address& from)
     {
         stamped.RemoveFirstValue("Via");
         stamped.Prepend("Via", via.ToString());
+        // The new top Via is `via` itself: spare the next reader a re-parse.
+        stamped.RememberTopVia(std::make_shared<const Via>(std::move(via)));
     }
     return stamped;
 }
@@ -131,8 +133,8 @@ ResponseDestination(const SipMessage& response, const Address& requestSource)
     {
         return requestSource; // same connection (§18.2.2)
     }
-    const auto via = GetTopVia(response);
-    if (!via.Ok() || via->host.empty())
+    const auto via = TopVia(response);
+    if (!via || via->host.empty())
     {
         return requestSource;
     }

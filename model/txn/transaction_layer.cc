@@ -57,8 +57,8 @@ TransactionLayer::HandleMessage(TimePoint now, const SipMessage& message, const 
 void
 TransactionLayer::HandleRequest(const SipMessage& request, const Address& from)
 {
-    const auto topVia = GetTopVia(request);
-    if (!topVia.Ok() || !GetCSeq(request).Ok())
+    const auto topVia = TopVia(request);
+    if (!topVia || !GetCSeq(request).Ok())
     {
         ++m_ctx->Counters().malformedDropped;
         return;
@@ -122,9 +122,9 @@ TransactionLayer::HandleRequest(const SipMessage& request, const Address& from)
 void
 TransactionLayer::HandleResponse(const SipMessage& response, const Address& from)
 {
-    const auto topVia = GetTopVia(response);
+    const auto topVia = TopVia(response);
     const auto cseq = GetCSeq(response);
-    if (!topVia.Ok() || !cseq.Ok())
+    if (!topVia || !cseq.Ok())
     {
         ++m_ctx->Counters().malformedDropped;
         return;
@@ -386,8 +386,8 @@ TransactionLayer::NextDeadline() const
 std::optional<ServerTxnId>
 TransactionLayer::FindInviteServerTxnForCancel(const SipMessage& cancel) const
 {
-    const auto topVia = GetTopVia(cancel);
-    if (!topVia.Ok())
+    const auto topVia = TopVia(cancel);
+    if (!topVia)
     {
         return std::nullopt;
     }
