@@ -616,5 +616,41 @@ TEST(TypedGetters, ReportMissingAndMalformed)
     EXPECT_EQ(GetTo(bad).Error().reason.rfind("To: ", 0), 0u);
 }
 
+TEST(TopVia, ParsedOnceAndForgottenOnEveryHeaderChange)
+{
+    auto parsed = ParseMessage("INVITE sip:b@example.com SIP/2.0\r\n"
+                               "Via: SIP/2.0/UDP p1.example.com;branch=z9hG4bK1, "
+                               "SIP/2.0/UDP a.example.com;branch=z9hG4bK0\r\n"
+                               "CSeq: 1 INVITE\r\n\r\n");
+    ASSERT_TRUE(parsed.Ok()) << parsed.Error().reason;
+    SipMessage m = *parsed;
+    EXPECT_TRUE(m.HasParsedTopVia()); // validation parsed it
+    const auto first = TopVia(m);
+    ASSERT_NE(first, nullptr);
+    EXPECT_EQ(first->Branch(), "z9hG4bK1");
+    EXPECT_EQ(TopVia(m), first); // the same object: not parsed again
+
+    m.RemoveFirstValue("Via");
+    ASSERT_NE(TopVia(m), nullptr);
+    EXPECT_EQ(TopVia(m)->Branch(), "z9hG4bK0");
+    EXPECT_EQ(first->Branch(), "z9hG4bK1"); // earlier readers keep what they read
+
+    m.Prepend("Via", "SIP/2.0/UDP p2.example.com;branch=z9hG4bK2");
+    EXPECT_EQ(TopVia(m)->Branch(), "z9hG4bK2");
+
+    TopVia(m);
+    m.MutableHeaders().front().value = "SIP/2.0/UDP p3.example.com;branch=z9hG4bK3";
+    EXPECT_EQ(TopVia(m)->Branch(), "z9hG4bK3");
+
+    m.Set("Via", "SIP/2.0/UDP bad_host");
+    EXPECT_EQ(TopVia(m), nullptr);
+    EXPECT_FALSE(GetTopVia(m).Ok());
+    m.Remove("Via");
+    EXPECT_EQ(TopVia(m), nullptr);
+    m.Add("Via", "SIP/2.0/TCP p4.example.com;branch=z9hG4bK4");
+    ASSERT_NE(TopVia(m), nullptr);
+    EXPECT_EQ(TopVia(m)->transport, "TCP");
+}
+
 } // namespace
 } // namespace sipsim
