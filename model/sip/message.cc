@@ -244,6 +244,32 @@ AppendListElements(std::string_view value, std::vector<std::string_view>& out)
 
 } // namespace
 
+HeaderListCursor::HeaderListCursor(std::string_view value)
+    : m_value(value), m_done(lex::TrimWsp(value).empty())
+{
+}
+
+bool
+HeaderListCursor::Next(std::string_view& element)
+{
+    if (m_done)
+    {
+        return false;
+    }
+    const std::size_t comma = FindTopLevelComma(m_value, m_pos);
+    if (comma == std::string_view::npos)
+    {
+        element = lex::TrimWsp(m_value.substr(m_pos));
+        m_done = true;
+    }
+    else
+    {
+        element = lex::TrimWsp(m_value.substr(m_pos, comma - m_pos));
+        m_pos = comma + 1;
+    }
+    return true;
+}
+
 std::optional<std::string_view>
 FirstHeaderListElement(std::string_view value)
 {

@@ -57,6 +57,20 @@ HeaderNameEquals(std::string_view a, std::string_view b)
 /// trimmed; empty elements ("a,,b") are kept so typed parsers can reject them, and an
 /// all-blank value gives no elements. Used for Via, Contact, Route, Record-Route, ...
 std::vector<std::string_view> SplitHeaderList(std::string_view value);
+/// The elements SplitHeaderList returns, one at a time and without building a vector:
+///     HeaderListCursor cursor(value); for (std::string_view item; cursor.Next(item);) ...
+class HeaderListCursor
+{
+public:
+    explicit HeaderListCursor(std::string_view value);
+    bool Next(std::string_view& element);
+
+private:
+    std::string_view m_value;
+    std::size_t m_pos = 0;
+    bool m_done = false;
+};
+
 /// SplitHeaderList(value).front() without splitting the rest; nullopt for a blank value.
 std::optional<std::string_view> FirstHeaderListElement(std::string_view value);
 

@@ -351,7 +351,8 @@ ParseContacts(std::string_view value, ContactList* out)
     {
         return MakeError("Contact: empty value");
     }
-    for (std::string_view item : SplitHeaderList(trimmed))
+    HeaderListCursor cursor(trimmed);
+    for (std::string_view item; cursor.Next(item);)
     {
         if (item.empty())
         {

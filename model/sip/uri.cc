@@ -141,6 +141,24 @@ CheckKnownUriParam(std::string_view name, std::optional<std::string_view> value)
     return std::nullopt;
 }
 
+/// Whether `name` already appeared among the parameters in rest[from, to). Rescanning the
+/// few earlier parameters costs less than keeping a list of them.
+bool
+SeenUriParam(std::string_view rest, std::size_t from, std::size_t to, std::string_view name)
+{
+    for (std::size_t pos = from; pos < to && rest[pos] == ';';)
+    {
+        std::size_t end = FindIf(rest, pos + 1, IsParamEnd);
+        std::string_view item = rest.substr(pos + 1, end - pos - 1);
+        if (EqualsNoCase(item.substr(0, item.find('=')), name))
+        {
+            return true;
+        }
+        pos = end;
+    }
+    return false;
+}
+
 /// The SIP-URI grammar (§25.1). Fills `out` when given; with out == nullptr it only
 /// validates, which is what ValidateSemantics needs for every URI of every message.
 std::optional<ParseError>
@@ -242,8 +260,8 @@ ParseSipUri(std::string_view text, SipUri* out, bool allowHeaders)
     }
 
     // §19.1.1: a parameter name MUST NOT appear more than once (else URI comparison is
-    // ill-defined). Names seen so far are views into `rest`, so the check allocates nothing.
-    std::vector<std::string_view> seenNames;
+    // ill-defined).
+    const std::size_t paramsStart = pos;
     while (pos < rest.size() && rest[pos] == ';')
     {
         std::size_t end = FindIf(rest, pos + 1, IsParamEnd);
@@ -255,14 +273,10 @@ ParseSipUri(std::string_view text, SipUri* out, bool allowHeaders)
         {
             return MakeError("invalid URI parameter name");
         }
-        for (std::string_view seen : seenNames)
+        if (SeenUriParam(rest, paramsStart, pos, name))
         {
-            if (EqualsNoCase(seen, name))
-            {
-                return MakeError("URI parameter '" + std::string(name) + "' appears more than once");
-            }
+            return MakeError("URI parameter '" + std::string(name) + "' appears more than once");
         }
-        seenNames.push_back(name);
         if (eq != std::string_view::npos)
         {
             value = item.substr(eq + 1);

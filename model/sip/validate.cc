@@ -64,7 +64,8 @@ IsRfc1123Date(std::string_view text)
 std::optional<ParseError>
 CheckWarning(std::string_view value)
 {
-    for (std::string_view item : SplitHeaderList(value))
+    HeaderListCursor cursor(value);
+    for (std::string_view item; cursor.Next(item);)
     {
         item = TrimWs(item);
         if (item.size() < 4 || !IsDigit(item[0]) || !IsDigit(item[1]) || !IsDigit(item[2]) ||
@@ -273,7 +274,8 @@ CheckViaList(std::string_view value, std::shared_ptr<const Via>* top)
     {
         return MakeError("Via: empty value");
     }
-    for (std::string_view item : SplitHeaderList(value))
+    HeaderListCursor cursor(value);
+    for (std::string_view item; cursor.Next(item);)
     {
         if (item.empty())
         {
@@ -323,7 +325,8 @@ CheckHeader(const SipMessage& message, Kind kind, std::string_view value)
         {
             return MakeError(std::string(name) + ": empty value");
         }
-        for (std::string_view item : SplitHeaderList(value))
+        HeaderListCursor cursor(value);
+        for (std::string_view item; cursor.Next(item);)
         {
             if (auto error = CheckRouteEntry(item, name))
             {

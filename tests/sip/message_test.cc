@@ -122,6 +122,21 @@ TEST(SplitHeaderList, TopLevelCommasOnly)
         std::vector<std::string_view> got = SplitHeaderList(c.in);
         std::vector<std::string> gotStrings(got.begin(), got.end());
         EXPECT_EQ(gotStrings, c.out) << c.in;
+
+        // The cursor walks the same elements, and the first one is FirstHeaderListElement's.
+        std::vector<std::string> walked;
+        HeaderListCursor cursor(c.in);
+        for (std::string_view item; cursor.Next(item);)
+        {
+            walked.emplace_back(item);
+        }
+        EXPECT_EQ(walked, c.out) << c.in;
+        const auto first = FirstHeaderListElement(c.in);
+        ASSERT_EQ(first.has_value(), !c.out.empty()) << c.in;
+        if (first)
+        {
+            EXPECT_EQ(std::string(*first), c.out.front()) << c.in;
+        }
     }
 }
 
