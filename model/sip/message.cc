@@ -4,6 +4,7 @@
 #include "lex.h"
 
 #include <array>
+#include <cstring>
 #include <vector>
 
 namespace sipsim
@@ -568,46 +569,55 @@ SipMessage::Serialize() const
 void
 SipMessage::SerializeTo(std::string& out) const
 {
-    // Size everything first so the append below never reallocates.
+    std::string code; // status codes outside 100..999 (only in tests) have other widths
+    if (!m_isRequest)
+    {
+        AppendStatusCode(code, m_statusCode);
+    }
+    // Size everything first (an upper bound: an empty value drops a space).
     std::size_t size = m_version.size() + 2 + 2 + m_body.size();
-    size += m_isRequest ? m_method.size() + m_requestUri.size() + 2 : m_reasonPhrase.size() + 5;
+    size += m_isRequest ? m_method.size() + m_requestUri.size() + 2
+                        : code.size() + m_reasonPhrase.size() + 2;
     for (const HeaderField& field : m_headers)
     {
         size += field.name.size() + field.value.size() + 4;
     }
-    out.reserve(out.size() + size);
-
+    // Write through a cursor into the sized buffer: one append call per piece costs more
+    // than the copying itself (this runs for every message sent).
+    const std::size_t start = out.size();
+    out.resize(start + size);
+    char* cursor = out.data() + start;
+    auto put = [&cursor](std::string_view piece) {
+        std::memcpy(cursor, piece.data(), piece.size());
+        cursor += piece.size();
+    };
     if (m_isRequest)
     {
-        out.append(m_method);
-        out.push_back(' ');
-        out.append(m_requestUri);
-        out.push_back(' ');
-        out.append(m_version);
+        put(m_method);
+        put(" ");
+        put(m_requestUri);
+        put(" ");
+        put(m_version);
     }
     else
     {
-        out.append(m_version);
-        out.push_back(' ');
-        AppendStatusCode(out, m_statusCode);
-        out.push_back(' ');
-        out.append(m_reasonPhrase);
+        put(m_version);
+        put(" ");
+        put(code);
+        put(" ");
+        put(m_reasonPhrase);
     }
-    out.append("\r\n", 2);
+    put("\r\n");
     for (const HeaderField& field : m_headers)
     {
-        out.append(field.name);
-        if (field.value.empty())
-        {
-            out.append(":\r\n", 3);
-            continue;
-        }
-        out.append(": ", 2);
-        out.append(field.value);
-        out.append("\r\n", 2);
+        put(field.name);
+        put(field.value.empty() ? std::string_view(":") : std::string_view(": "));
+        put(field.value);
+        put("\r\n");
     }
-    out.append("\r\n", 2);
-    out.append(m_body);
+    put("\r\n");
+    put(m_body);
+    out.resize(static_cast<std::size_t>(cursor - out.data()));
 }
 
 } // namespace sipsim
