@@ -398,7 +398,7 @@ SipMessage::SetStatus(int code, std::string reason)
 const std::string*
 SipMessage::Get(std::string_view name) const
 {
-    for (const HeaderField& field : m_headers)
+    for (const HeaderField& field : Headers())
     {
         if (HeaderNameEquals(field.name, name))
         {
@@ -412,7 +412,7 @@ std::vector<std::string_view>
 SipMessage::GetAll(std::string_view name) const
 {
     std::vector<std::string_view> values;
-    for (const HeaderField& field : m_headers)
+    for (const HeaderField& field : Headers())
     {
         if (HeaderNameEquals(field.name, name))
         {
@@ -426,7 +426,7 @@ std::size_t
 SipMessage::Count(std::string_view name) const
 {
     std::size_t count = 0;
-    for (const HeaderField& field : m_headers)
+    for (const HeaderField& field : Headers())
     {
         count += HeaderNameEquals(field.name, name) ? 1 : 0;
     }
@@ -436,50 +436,50 @@ SipMessage::Count(std::string_view name) const
 void
 SipMessage::Add(std::string_view name, std::string value)
 {
-    ForgetParsed();
-    m_headers.push_back(HeaderField{CanonicalHeaderName(name), std::move(value)});
+    std::vector<HeaderField>& headers = WritableHeaders();
+    headers.push_back(HeaderField{CanonicalHeaderName(name), std::move(value)});
 }
 
 void
 SipMessage::Prepend(std::string_view name, std::string value)
 {
-    ForgetParsed();
-    auto it = m_headers.begin();
-    for (; it != m_headers.end(); ++it)
+    std::vector<HeaderField>& headers = WritableHeaders();
+    auto it = headers.begin();
+    for (; it != headers.end(); ++it)
     {
         if (HeaderNameEquals(it->name, name))
         {
             break;
         }
     }
-    m_headers.insert(it, HeaderField{CanonicalHeaderName(name), std::move(value)});
+    headers.insert(it, HeaderField{CanonicalHeaderName(name), std::move(value)});
 }
 
 void
 SipMessage::Set(std::string_view name, std::string value)
 {
-    ForgetParsed();
+    std::vector<HeaderField>& headers = WritableHeaders();
     bool replaced = false;
     std::size_t out = 0;
-    for (std::size_t i = 0; i < m_headers.size(); ++i)
+    for (std::size_t i = 0; i < headers.size(); ++i)
     {
-        if (HeaderNameEquals(m_headers[i].name, name))
+        if (HeaderNameEquals(headers[i].name, name))
         {
             if (replaced)
             {
                 continue; // drop later duplicates
             }
-            m_headers[i].name = CanonicalHeaderName(name);
-            m_headers[i].value = std::move(value);
+            headers[i].name = CanonicalHeaderName(name);
+            headers[i].value = std::move(value);
             replaced = true;
         }
         if (out != i)
         {
-            m_headers[out] = std::move(m_headers[i]);
+            headers[out] = std::move(headers[i]);
         }
         ++out;
     }
-    m_headers.resize(out);
+    headers.resize(out);
     if (!replaced)
     {
         Add(name, std::move(value));
@@ -489,30 +489,30 @@ SipMessage::Set(std::string_view name, std::string value)
 std::size_t
 SipMessage::Remove(std::string_view name)
 {
-    ForgetParsed();
-    std::size_t before = m_headers.size();
+    std::vector<HeaderField>& headers = WritableHeaders();
+    std::size_t before = headers.size();
     std::size_t out = 0;
-    for (std::size_t i = 0; i < m_headers.size(); ++i)
+    for (std::size_t i = 0; i < headers.size(); ++i)
     {
-        if (HeaderNameEquals(m_headers[i].name, name))
+        if (HeaderNameEquals(headers[i].name, name))
         {
             continue;
         }
         if (out != i)
         {
-            m_headers[out] = std::move(m_headers[i]);
+            headers[out] = std::move(headers[i]);
         }
         ++out;
     }
-    m_headers.resize(out);
+    headers.resize(out);
     return before - out;
 }
 
 bool
 SipMessage::RemoveFirstValue(std::string_view name)
 {
-    ForgetParsed();
-    for (auto it = m_headers.begin(); it != m_headers.end(); ++it)
+    std::vector<HeaderField>& headers = WritableHeaders();
+    for (auto it = headers.begin(); it != headers.end(); ++it)
     {
         if (!HeaderNameEquals(it->name, name))
         {
@@ -524,7 +524,7 @@ SipMessage::RemoveFirstValue(std::string_view name)
                                     : lex::TrimWsp(std::string_view(it->value).substr(comma + 1));
         if (rest.empty())
         {
-            m_headers.erase(it);
+            headers.erase(it);
         }
         else
         {
@@ -533,6 +533,28 @@ SipMessage::RemoveFirstValue(std::string_view name)
         return true;
     }
     return false;
+}
+
+const std::vector<HeaderField>&
+SipMessage::NoHeaders()
+{
+    static const std::vector<HeaderField> none;
+    return none;
+}
+
+std::vector<HeaderField>&
+SipMessage::WritableHeaders()
+{
+    ForgetParsed();
+    if (!m_headers)
+    {
+        m_headers = std::make_shared<std::vector<HeaderField>>();
+    }
+    else if (m_headers.use_count() > 1)
+    {
+        m_headers = std::make_shared<std::vector<HeaderField>>(*m_headers);
+    }
+    return *m_headers;
 }
 
 void
@@ -555,7 +577,7 @@ SipMessage::operator==(const SipMessage& other) const
     return m_isRequest == other.m_isRequest && m_method == other.m_method &&
            m_requestUri == other.m_requestUri && m_statusCode == other.m_statusCode &&
            m_reasonPhrase == other.m_reasonPhrase && m_version == other.m_version &&
-           m_headers == other.m_headers && m_body == other.m_body;
+           Headers() == other.Headers() && m_body == other.m_body;
 }
 
 std::string
@@ -578,7 +600,7 @@ SipMessage::SerializeTo(std::string& out) const
     std::size_t size = m_version.size() + 2 + 2 + m_body.size();
     size += m_isRequest ? m_method.size() + m_requestUri.size() + 2
                         : code.size() + m_reasonPhrase.size() + 2;
-    for (const HeaderField& field : m_headers)
+    for (const HeaderField& field : Headers())
     {
         size += field.name.size() + field.value.size() + 4;
     }
@@ -608,7 +630,7 @@ SipMessage::SerializeTo(std::string& out) const
         put(m_reasonPhrase);
     }
     put("\r\n");
-    for (const HeaderField& field : m_headers)
+    for (const HeaderField& field : Headers())
     {
         put(field.name);
         put(field.value.empty() ? std::string_view(":") : std::string_view(": "));

@@ -98,13 +98,13 @@ public:
     const std::string& Version() const { return m_version; }
     void SetVersion(std::string version) { m_version = std::move(version); }
 
-    const std::vector<HeaderField>& Headers() const { return m_headers; }
-    /// Direct header access; forgets the parsed top Via, as any header change does.
-    std::vector<HeaderField>& MutableHeaders()
+    const std::vector<HeaderField>& Headers() const
     {
-        ForgetParsed();
-        return m_headers;
+        return m_headers ? *m_headers : NoHeaders();
     }
+    /// Direct header access; forgets the parsed top Via, as any header change does. Do not
+    /// keep the reference across a copy of the message: the copy shares the lines.
+    std::vector<HeaderField>& MutableHeaders() { return WritableHeaders(); }
 
     /// The value of the first header with that name, or nullptr.
     const std::string* Get(std::string_view name) const;
@@ -156,6 +156,10 @@ public:
     }
 
 private:
+    static const std::vector<HeaderField>& NoHeaders();
+    /// The header lines, unshared first: copies of a message share them until one changes
+    /// (transactions keep copies of nearly every message and most are never modified).
+    std::vector<HeaderField>& WritableHeaders();
     void ForgetParsed()
     {
         m_topVia.reset();
@@ -168,7 +172,7 @@ private:
     int m_statusCode = 0;
     std::string m_reasonPhrase;
     std::string m_version = "SIP/2.0";
-    std::vector<HeaderField> m_headers;
+    std::shared_ptr<std::vector<HeaderField>> m_headers; ///< null: no header lines
     std::string m_body;
     mutable std::shared_ptr<const Via> m_topVia; ///< null with m_topViaParsed: none or malformed
     mutable bool m_topViaParsed = false;

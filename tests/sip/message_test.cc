@@ -140,6 +140,43 @@ TEST(SplitHeaderList, TopLevelCommasOnly)
     }
 }
 
+TEST(SipMessage, CopiesShareHeaderLinesUntilOneChanges)
+{
+    SipMessage original = SipMessage::MakeRequest("INVITE", "sip:b@example.com");
+    original.Add("Via", "SIP/2.0/UDP a.example.com;branch=z9hG4bK1");
+    original.Add("Max-Forwards", "70");
+    const SipMessage untouched = original;
+
+    SipMessage viaAdd = original;
+    viaAdd.Prepend("Via", "SIP/2.0/UDP p1.example.com;branch=z9hG4bK2");
+    SipMessage viaSet = original;
+    viaSet.Set("Max-Forwards", "69");
+    SipMessage viaRemove = original;
+    viaRemove.Remove("Via");
+    SipMessage viaFirst = original;
+    viaFirst.RemoveFirstValue("Max-Forwards");
+    SipMessage viaMutable = original;
+    viaMutable.MutableHeaders().front().value = "changed";
+
+    EXPECT_EQ(original, untouched);
+    EXPECT_EQ(original.Headers().size(), 2u);
+    EXPECT_EQ(*original.Get("Max-Forwards"), "70");
+    EXPECT_EQ(original.Count("Via"), 1u);
+    EXPECT_EQ(viaAdd.Count("Via"), 2u);
+    EXPECT_EQ(*viaSet.Get("Max-Forwards"), "69");
+    EXPECT_FALSE(viaRemove.Has("Via"));
+    EXPECT_FALSE(viaFirst.Has("Max-Forwards"));
+    EXPECT_EQ(viaMutable.Headers().front().value, "changed");
+    EXPECT_EQ(original.Headers().front().value, "SIP/2.0/UDP a.example.com;branch=z9hG4bK1");
+
+    // And the other way round: changing the original leaves earlier copies alone.
+    const SipMessage before = original;
+    original.Add("Route", "<sip:p1.example.com;lr>");
+    EXPECT_FALSE(before.Has("Route"));
+    EXPECT_TRUE(original.Has("Route"));
+    EXPECT_TRUE(SipMessage().Headers().empty());
+}
+
 TEST(ParseError, ToString)
 {
     EXPECT_EQ(MakeError("bad").ToString(), "bad");
