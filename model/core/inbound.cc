@@ -274,10 +274,10 @@ BuildBadRequest(std::string_view bytes, const std::string& problem)
 } // namespace
 
 InboundResult
-ParseInbound(std::string_view bytes)
+ParseInbound(std::string_view bytes, ValidatedLines* seen)
 {
     InboundResult result;
-    Result<SipMessage> parsed = ParseMessage(bytes, Framing::Datagram);
+    Result<SipMessage> parsed = ParseMessage(bytes, Framing::Datagram, seen);
     std::string reason;
     if (parsed.Ok())
     {

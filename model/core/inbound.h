@@ -28,7 +28,8 @@ struct InboundResult
 /// Parses received bytes for a UA, proxy or registrar. Never throws and never crashes on
 /// garbage; a response that does not parse is simply dropped (only `error` is set), since
 /// nothing may be sent in answer to a response.
-InboundResult ParseInbound(std::string_view bytes);
+/// `seen` is the element's memo of header lines already validated (see ValidatedLines).
+InboundResult ParseInbound(std::string_view bytes, ValidatedLines* seen = nullptr);
 
 } // namespace sipsim
 

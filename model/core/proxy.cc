@@ -123,7 +123,7 @@ void
 Proxy::HandleDatagram(TimePoint now, std::string_view bytes, const Address& from)
 {
     ++m_counters.datagramsReceived;
-    InboundResult in = ParseInbound(bytes);
+    InboundResult in = ParseInbound(bytes, &m_validated);
     if (!in.message)
     {
         if (in.badRequest)

@@ -131,6 +131,9 @@ private:
     ProxyConfig m_config;
     RandomSource& m_random;
     TransactionLayer m_txn;
+    /// Header lines already checked on arrival; proxies see every call: room for a few seconds of
+    /// lines.
+    ValidatedLines m_validated{4096};
     LocationService m_location;
     Registrar m_registrar;
     std::unique_ptr<ProxyAuthenticator> m_auth;

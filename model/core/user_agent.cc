@@ -73,7 +73,7 @@ UserAgent::~UserAgent() = default;
 void
 UserAgent::HandleDatagram(TimePoint now, std::string_view bytes, const Address& from)
 {
-    InboundResult inbound = ParseInbound(bytes);
+    InboundResult inbound = ParseInbound(bytes, &m_validated);
     if (!inbound.message)
     {
         if (inbound.badRequest)

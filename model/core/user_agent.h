@@ -246,6 +246,9 @@ private:
     UserAgentConfig m_config;
     RandomSource& m_random;
     TransactionLayer m_txn;
+    /// Header lines already checked on arrival; a UA sees only its own calls, and there may be
+    /// thousands of UAs.
+    ValidatedLines m_validated{512};
     UasCapabilities m_caps;
     ClientCredentialCache m_credentialCache;
     UaTimerQueue m_timers;

@@ -153,7 +153,9 @@ Result<std::size_t> GetContentLength(const SipMessage& message);
 /// Returns the first problem found, naming the header.
 /// Only headers that are present are checked: a message missing mandatory headers (RFC 4475
 /// insuf) still parses so that the core can answer it; see CheckMandatoryHeaders.
-std::optional<ParseError> ValidateSemantics(const SipMessage& message);
+/// With `seen`, lines found there are not checked again and lines that pass are added.
+std::optional<ParseError> ValidateSemantics(const SipMessage& message,
+                                            ValidatedLines* seen = nullptr);
 
 /// The checks the protocol core makes before acting on a parsed message, answering 400 on
 /// failure: To, From, Call-ID, CSeq and Via present (§8.1.1; Max-Forwards is tolerated

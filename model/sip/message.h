@@ -4,10 +4,13 @@
 #include "result.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace sipsim
@@ -98,10 +101,7 @@ public:
     const std::string& Version() const { return m_version; }
     void SetVersion(std::string version) { m_version = std::move(version); }
 
-    const std::vector<HeaderField>& Headers() const
-    {
-        return m_headers ? *m_headers : NoHeaders();
-    }
+    const std::vector<HeaderField>& Headers() const { return m_headers ? *m_headers : NoHeaders(); }
     /// Direct header access; forgets the parsed top Via, as any header change does. Do not
     /// keep the reference across a copy of the message: the copy shares the lines.
     std::vector<HeaderField>& MutableHeaders() { return WritableHeaders(); }
@@ -178,6 +178,26 @@ private:
     mutable bool m_topViaParsed = false;
 };
 
+/// Header lines that already passed ValidateSemantics at one element. The checks are pure
+/// functions of the line, and an element meets the same From, To, Call-ID, Contact, Route,
+/// Record-Route and lower Via lines again and again (in a request, its retransmissions and
+/// its responses), so a remembered line is not checked again: same verdicts, less work.
+/// Bounded: everything is forgotten once `capacity` lines are held.
+class ValidatedLines
+{
+public:
+    explicit ValidatedLines(std::size_t capacity) : m_capacity(capacity) {}
+    bool Contains(uint8_t kind, std::string_view value) const;
+    void Add(uint8_t kind, std::string_view value);
+    std::size_t Size() const { return m_lines.size(); }
+
+private:
+    static uint64_t Key(uint8_t kind, std::string_view value);
+    /// Hash -> kind and the exact value: a hash match alone never counts.
+    std::unordered_map<uint64_t, std::pair<uint8_t, std::string>> m_lines;
+    std::size_t m_capacity;
+};
+
 /// How strict the parser is about framing.
 enum class Framing
 {
@@ -195,7 +215,9 @@ enum class Framing
 /// headers are NOT errors here (RFC 4475 insuf, multi01): the core answers those with 400
 /// after CheckMandatoryHeaders. Datagram framing with conflicting Content-Length values
 /// keeps the rest of the datagram as the body (RFC 4475 mcl01); stream framing rejects it.
-Result<SipMessage> ParseMessage(std::string_view data, Framing framing = Framing::Datagram);
+/// `seen` (optional) spares re-checking header lines this element validated before.
+Result<SipMessage> ParseMessage(std::string_view data, Framing framing = Framing::Datagram,
+                                ValidatedLines* seen = nullptr);
 
 /// Outcome of looking for one message boundary in a byte stream (TCP).
 struct FrameScan

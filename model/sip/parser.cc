@@ -474,7 +474,7 @@ MessageParser::TakeBody(SipMessage& message)
 } // namespace
 
 Result<SipMessage>
-ParseMessage(std::string_view data, Framing framing)
+ParseMessage(std::string_view data, Framing framing, ValidatedLines* seen)
 {
     SipMessage message;
     MessageParser parser(data, framing);
@@ -482,7 +482,7 @@ ParseMessage(std::string_view data, Framing framing)
     {
         return parser.Error();
     }
-    if (std::optional<ParseError> problem = ValidateSemantics(message))
+    if (std::optional<ParseError> problem = ValidateSemantics(message, seen))
     {
         return lex::LocateSemanticError(data, message, parser.StartLine(), std::move(*problem));
     }

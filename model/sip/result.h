@@ -21,8 +21,7 @@ struct ParseError
 
 /// A value or the reason it could not be produced. The parser never throws: every
 /// failure travels as a Result so malformed network input cannot escape as an exception.
-template <typename T>
-class Result
+template <typename T> class Result
 {
 public:
     Result(T value) : m_data(std::move(value)) {}

@@ -40,7 +40,7 @@ struct SipUri
     std::string scheme = "sip"; ///< "sip" or "sips", lower case
     std::string user;           ///< as written, %-escapes kept; empty when absent
     std::optional<std::string> password;
-    std::string host;           ///< hostname, IPv4 address or "[IPv6 reference]"
+    std::string host; ///< hostname, IPv4 address or "[IPv6 reference]"
     std::optional<uint16_t> port;
     std::vector<GenericParam> params;
     std::vector<GenericParam> headers;

@@ -391,8 +391,31 @@ CheckHeader(const SipMessage& message, Kind kind, std::string_view value)
 
 } // namespace
 
+uint64_t
+ValidatedLines::Key(uint8_t kind, std::string_view value)
+{
+    return std::hash<std::string_view>{}(value)*31 + kind;
+}
+
+bool
+ValidatedLines::Contains(uint8_t kind, std::string_view value) const
+{
+    const auto it = m_lines.find(Key(kind, value));
+    return it != m_lines.end() && it->second.first == kind && it->second.second == value;
+}
+
+void
+ValidatedLines::Add(uint8_t kind, std::string_view value)
+{
+    if (m_lines.size() >= m_capacity)
+    {
+        m_lines.clear();
+    }
+    m_lines[Key(kind, value)] = {kind, std::string(value)};
+}
+
 std::optional<ParseError>
-ValidateSemantics(const SipMessage& message)
+ValidateSemantics(const SipMessage& message, ValidatedLines* seen)
 {
     if (!EqualsNoCase(message.Version(), "SIP/2.0"))
     {
@@ -428,9 +451,19 @@ ValidateSemantics(const SipMessage& message)
             message.RememberTopVia(std::move(top));
             continue;
         }
-        if (auto error = CheckHeader(message, kind, field.value))
+        // CSeq is checked against the request method, so it is not a function of the line.
+        const bool memo = seen != nullptr && kind != Kind::Other && kind != Kind::CSeq;
+        const auto kindByte = static_cast<uint8_t>(kind);
+        if (!memo || !seen->Contains(kindByte, field.value))
         {
-            return error;
+            if (auto error = CheckHeader(message, kind, field.value))
+            {
+                return error;
+            }
+            if (memo)
+            {
+                seen->Add(kindByte, field.value);
+            }
         }
         if (kind == Kind::Contact)
         {

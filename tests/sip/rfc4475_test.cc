@@ -93,6 +93,61 @@ TEST_P(InvalidTorture, IsRejectedWithAReason)
 
 INSTANTIATE_TEST_SUITE_P(Rfc4475, InvalidTorture, ::testing::ValuesIn(kInvalid));
 
+TEST(ValidatedLines, SameVerdictsAsCheckingEveryLine)
+{
+    // One memo shared by all 49 messages, twice over (the second pass meets every line
+    // again): each verdict and error text equals a parse without the memo. A small
+    // capacity makes it forget mid-way too.
+    for (const std::size_t capacity : {std::size_t{8}, std::size_t{4096}})
+    {
+        ValidatedLines seen(capacity);
+        for (int pass = 0; pass < 2; ++pass)
+        {
+            for (const auto* list : {&kValid, &kInvalid, &kAcceptedForHigherLayers})
+            {
+                for (const std::string& name : *list)
+                {
+                    const std::string text = LoadTorture(name);
+                    const auto plain = ParseMessage(text);
+                    const auto memo = ParseMessage(text, Framing::Datagram, &seen);
+                    ASSERT_EQ(memo.Ok(), plain.Ok()) << name << " pass " << pass;
+                    if (plain.Ok())
+                    {
+                        EXPECT_EQ(*memo, *plain) << name;
+                    }
+                    else
+                    {
+                        EXPECT_EQ(memo.Error().ToString(), plain.Error().ToString()) << name;
+                    }
+                    EXPECT_LE(seen.Size(), capacity);
+                }
+            }
+        }
+    }
+}
+
+TEST(ValidatedLines, ARememberedLineDoesNotVouchForANeighbour)
+{
+    ValidatedLines seen(64);
+    const std::string good = "INVITE sip:b@example.com SIP/2.0\r\n"
+                             "Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK1\r\n"
+                             "From: <sip:a@example.com>;tag=1\r\n"
+                             "To: <sip:b@example.com>\r\nCall-ID: c1@example.com\r\n"
+                             "CSeq: 1 INVITE\r\n\r\n";
+    ASSERT_TRUE(ParseMessage(good, Framing::Datagram, &seen).Ok());
+    EXPECT_GT(seen.Size(), 0u);
+    // Same From line but for one character: it is checked, and rejected.
+    std::string bad = good;
+    bad.replace(bad.find("<sip:a@example.com>"), 19, "<sip:a@exa mple.com>");
+    const auto parsed = ParseMessage(bad, Framing::Datagram, &seen);
+    ASSERT_FALSE(parsed.Ok());
+    EXPECT_NE(parsed.Error().reason.find("From"), std::string::npos) << parsed.Error().reason;
+    // The CSeq line is never taken on trust: it must match each request's method.
+    std::string mismatch = good;
+    mismatch.replace(0, 6, "CANCEL");
+    EXPECT_FALSE(ParseMessage(mismatch, Framing::Datagram, &seen).Ok());
+}
+
 TEST(Rfc4475Facts, AllFortyNineAreCovered)
 {
     EXPECT_EQ(kValid.size() + kInvalid.size() + kAcceptedForHigherLayers.size(), 49u);
