@@ -225,21 +225,10 @@ FindTopLevelComma(std::string_view value, std::size_t from)
 void
 AppendListElements(std::string_view value, std::vector<std::string_view>& out)
 {
-    if (lex::TrimWsp(value).empty())
+    HeaderListCursor cursor(value);
+    for (std::string_view item; cursor.Next(item);)
     {
-        return;
-    }
-    std::size_t start = 0;
-    for (;;)
-    {
-        std::size_t comma = FindTopLevelComma(value, start);
-        if (comma == std::string_view::npos)
-        {
-            out.push_back(lex::TrimWsp(value.substr(start)));
-            return;
-        }
-        out.push_back(lex::TrimWsp(value.substr(start, comma - start)));
-        start = comma + 1;
+        out.push_back(item);
     }
 }
 
@@ -274,11 +263,13 @@ HeaderListCursor::Next(std::string_view& element)
 std::optional<std::string_view>
 FirstHeaderListElement(std::string_view value)
 {
-    if (lex::TrimWsp(value).empty())
+    HeaderListCursor cursor(value);
+    std::string_view first;
+    if (!cursor.Next(first))
     {
         return std::nullopt;
     }
-    return lex::TrimWsp(value.substr(0, FindTopLevelComma(value, 0)));
+    return first;
 }
 
 namespace
