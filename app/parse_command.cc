@@ -72,7 +72,7 @@ ViaJson(const Via& via)
     }
     if (!via.Branch().empty())
     {
-        out["branch"] = via.Branch();
+        out["branch"] = std::string(via.Branch());
     }
     out["params"] = ParamsJson(via.params);
     return out;

@@ -47,17 +47,6 @@ CallIdOf(const SipMessage& message)
 }
 
 std::string
-TagOf(const std::string* value)
-{
-    if (value == nullptr)
-    {
-        return {};
-    }
-    auto addr = NameAddr::Parse(*value);
-    return addr.Ok() ? addr->Tag() : std::string();
-}
-
-std::string
 ValueOf(const SipMessage& message, std::string_view name)
 {
     const std::string* value = message.Get(name);
@@ -114,8 +103,8 @@ MakeUacDialog(const SipMessage& request, const SipMessage& response)
 {
     Dialog dialog;
     dialog.callId = CallIdOf(request);
-    dialog.localTag = TagOf(request.Get("From"));
-    dialog.remoteTag = TagOf(response.Get("To"));
+    dialog.localTag = HeaderTag(request, "From");
+    dialog.remoteTag = HeaderTag(response, "To");
     dialog.localUri = WithoutTag(ValueOf(request, "From"));
     dialog.remoteUri = WithoutTag(ValueOf(response, "To"));
     dialog.localSeq = CSeqNumber(request);
@@ -135,7 +124,7 @@ MakeUasDialog(const SipMessage& request, const std::string& localTag)
     Dialog dialog;
     dialog.callId = CallIdOf(request);
     dialog.localTag = localTag;
-    dialog.remoteTag = TagOf(request.Get("From"));
+    dialog.remoteTag = HeaderTag(request, "From");
     dialog.localUri = WithoutTag(ValueOf(request, "To"));
     dialog.remoteUri = WithoutTag(ValueOf(request, "From"));
     dialog.remoteSeq = CSeqNumber(request);

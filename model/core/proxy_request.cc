@@ -23,8 +23,7 @@ VerdictText(DigestVerdict verdict)
 bool
 HasToTag(const SipMessage& request)
 {
-    auto to = GetTo(request);
-    return to.Ok() && !to->Tag().empty();
+    return !HeaderTag(request, "To").empty();
 }
 
 } // namespace
@@ -36,7 +35,7 @@ Proxy::OnRequest(TimePoint now, const SipMessage& received, const Incoming& in)
     const bool isAck = method == "ACK";
     ++m_counters.requestsReceived[method];
     if (isAck && !m_config.stateful && HasToTag(received) &&
-        GetTo(received)->Tag() == StatelessToTag(received))
+        HeaderTag(received, "To") == StatelessToTag(received))
     {
         return; // the ACK for a final response we generated ourselves: it ends here
     }

@@ -13,38 +13,51 @@ namespace sipsim
 namespace
 {
 
-/// 16 hex digits of a 64-bit FNV-1a hash. These hashes only have to tell requests apart
-/// (loop detection, stateless branches and To-tags, §16.6 step 8, §16.11), not resist an
-/// attacker, and they run once per request per proxy: MD5 cost 5k instructions each.
-std::string
-ShortHash(std::string_view data)
+/// 64-bit FNV-1a, fed piece by piece (the same value as hashing the concatenation). These
+/// hashes only have to tell requests apart (loop detection, stateless branches and To-tags,
+/// §16.6 step 8, §16.11), not resist an attacker, and they run once per request per proxy:
+/// MD5 cost 5k instructions each, and building the hashed text one allocation per piece.
+class Fnv1a
 {
-    uint64_t hash = 0xcbf29ce484222325ULL;
-    for (const char c : data)
+public:
+    Fnv1a& Add(std::string_view data)
     {
-        hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+        for (const char c : data)
+        {
+            m_hash = (m_hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+        }
+        return *this;
     }
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out(16, '0');
-    for (int i = 15; i >= 0; --i, hash >>= 4)
+    Fnv1a& Line(std::string_view data) { return Add(data).Add("\n"); }
+
+    /// 16 hex digits.
+    std::string Hex() const
     {
-        out[static_cast<std::size_t>(i)] = kHex[hash & 0xf];
+        static constexpr char kHex[] = "0123456789abcdef";
+        std::string out(16, '0');
+        uint64_t hash = m_hash;
+        for (int i = 15; i >= 0; --i, hash >>= 4)
+        {
+            out[static_cast<std::size_t>(i)] = kHex[hash & 0xf];
+        }
+        return out;
     }
-    return out;
-}
 
-std::string
-FromTag(const SipMessage& request)
-{
-    auto from = GetFrom(request);
-    return from.Ok() ? from->Tag() : std::string();
-}
+private:
+    uint64_t m_hash = 0xcbf29ce484222325ULL;
+};
 
-std::string
-ToTag(const SipMessage& request)
+/// The Call-ID as GetCallId returns it (trimmed, checked), as a view; empty when invalid.
+std::string_view
+CallIdView(const SipMessage& request)
 {
-    auto to = GetTo(request);
-    return to.Ok() ? to->Tag() : std::string();
+    const std::string* value = request.Get("Call-ID");
+    if (!value)
+    {
+        return {};
+    }
+    const std::string_view id = abnf::TrimWs(*value);
+    return abnf::IsCallId(id) ? id : std::string_view();
 }
 
 std::string
@@ -54,21 +67,14 @@ CSeqNumber(const SipMessage& request)
     return cseq.Ok() ? std::to_string(cseq->number) : std::string();
 }
 
-std::string
-CallIdOf(const SipMessage& request)
+/// A cheap necessary condition for IsOwnVia: our host name (any case) or address appears
+/// somewhere in the Via text. Most Vias a proxy sees are other elements'.
+bool
+MayBeOwnVia(std::string_view text, const ProxyConfig& config)
 {
-    auto callId = GetCallId(request);
-    return callId.Ok() ? *callId : std::string();
-}
-
-std::string
-Unbracket(const std::string& host)
-{
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    {
-        return host.substr(1, host.size() - 2);
-    }
-    return host;
+    return abnf::ContainsNoCase(text, config.hostName) ||
+           (!config.localAddress.host.empty() &&
+            text.find(config.localAddress.host) != std::string_view::npos);
 }
 
 } // namespace
@@ -76,29 +82,28 @@ Unbracket(const std::string& host)
 std::string
 LoopHash(const SipMessage& request, const Via& receivedTopVia)
 {
-    std::string data;
-    data.reserve(256);
-    data += FromTag(request);
-    data += '\n';
-    data += CallIdOf(request);
-    data += '\n';
-    data += CSeqNumber(request);
-    data += '\n';
-    data += request.RequestUri();
-    data += '\n';
-    data += receivedTopVia.ToString();
-    for (std::string_view route : request.GetAll("Route"))
+    Fnv1a hash;
+    hash.Line(HeaderTag(request, "From")).Line(CallIdView(request)).Line(CSeqNumber(request));
+    hash.Line(request.RequestUri()).Add(receivedTopVia.ToString());
+    for (const HeaderField& field : request.Headers())
     {
-        data += '\n';
-        data += route;
+        if (!HeaderNameEquals(field.name, "Route"))
+        {
+            continue;
+        }
+        HeaderListCursor cursor(field.value);
+        for (std::string_view route; cursor.Next(route);)
+        {
+            hash.Add("\n").Add(route);
+        }
     }
-    return ShortHash(data);
+    return hash.Hex();
 }
 
 bool
 IsOwnVia(const Via& via, const ProxyConfig& config)
 {
-    const std::string host = Unbracket(via.host);
+    const std::string_view host = abnf::UnbracketHost(via.host);
     return (abnf::EqualsNoCase(host, config.hostName) || host == config.localAddress.host) &&
            via.port.value_or(5060) == config.localAddress.port;
 }
@@ -106,25 +111,36 @@ IsOwnVia(const Via& via, const ProxyConfig& config)
 bool
 DetectLoop(const SipMessage& request, const ProxyConfig& config)
 {
-    const auto vias = GetVias(request);
-    if (!vias.Ok())
+    // Only Vias that can be ours are parsed. A Via that fails to parse ends the search, as
+    // it did when every Via was parsed up front; inbound requests have valid Vias anyway.
+    const std::vector<std::string_view> vias = request.GetAll("Via");
+    for (std::size_t i = 0; i + 1 < vias.size(); ++i)
     {
-        return false;
-    }
-    for (std::size_t i = 0; i + 1 < vias->size(); ++i)
-    {
-        const Via& via = (*vias)[i];
-        if (!IsOwnVia(via, config))
+        if (!MayBeOwnVia(vias[i], config))
         {
             continue;
         }
-        const std::string branch = via.Branch();
+        const auto via = Via::Parse(vias[i]);
+        if (!via.Ok())
+        {
+            return false;
+        }
+        if (!IsOwnVia(*via, config))
+        {
+            continue;
+        }
+        const std::string_view branch = via->Branch();
         const auto dot = branch.rfind('.');
-        if (dot == std::string::npos)
+        if (dot == std::string_view::npos)
         {
             continue;
         }
-        if (branch.compare(dot + 1, std::string::npos, LoopHash(request, (*vias)[i + 1])) == 0)
+        const auto below = Via::Parse(vias[i + 1]);
+        if (!below.Ok())
+        {
+            return false;
+        }
+        if (branch.substr(dot + 1) == LoopHash(request, *below))
         {
             return true;
         }
@@ -165,27 +181,20 @@ std::string
 StatelessBranch(const SipMessage& request, const std::string& loopHash)
 {
     const auto top = TopVia(request);
-    const std::string received = top ? top->Branch() : std::string();
-    std::string data = "stateless\n";
+    const std::string_view received = top ? top->Branch() : std::string_view();
+    Fnv1a hash;
+    hash.Line("stateless");
     if (HasCookie(received))
     {
-        data += received;
+        hash.Add(received);
     }
     else
     {
-        data += top ? top->ToString() : std::string();
-        data += '\n';
-        data += ToTag(request);
-        data += '\n';
-        data += FromTag(request);
-        data += '\n';
-        data += CallIdOf(request);
-        data += '\n';
-        data += CSeqNumber(request);
-        data += '\n';
-        data += request.RequestUri();
+        hash.Line(top ? top->ToString() : std::string()).Line(HeaderTag(request, "To"));
+        hash.Line(HeaderTag(request, "From")).Line(CallIdView(request));
+        hash.Line(CSeqNumber(request)).Add(request.RequestUri());
     }
-    std::string branch = std::string(kBranchCookie) + ShortHash(data);
+    std::string branch = std::string(kBranchCookie) + hash.Hex();
     if (!loopHash.empty())
     {
         branch += '.';
@@ -198,14 +207,10 @@ std::string
 StatelessToTag(const SipMessage& request)
 {
     const auto top = TopVia(request);
-    std::string data = CallIdOf(request);
-    data += '\n';
-    data += FromTag(request);
-    data += '\n';
-    data += CSeqNumber(request);
-    data += '\n';
-    data += top ? top->Branch() : std::string();
-    return ShortHash(data).substr(0, 10);
+    Fnv1a hash;
+    hash.Line(CallIdView(request)).Line(HeaderTag(request, "From")).Line(CSeqNumber(request));
+    hash.Add(top ? top->Branch() : std::string_view());
+    return hash.Hex().substr(0, 10);
 }
 
 SipMessage

@@ -9,13 +9,6 @@ namespace
 {
 
 std::string
-ToTag(const SipMessage& message)
-{
-    auto to = GetTo(message);
-    return to.Ok() ? to->Tag() : std::string();
-}
-
-std::string
 Describe(const SipMessage& response)
 {
     return std::to_string(response.StatusCode()) + " " + response.ReasonPhrase();
@@ -224,7 +217,7 @@ UserAgent::OnInvite2xx(TimePoint now, Call& call, const SipMessage& response)
         }
         return;
     }
-    if (ToTag(response) == call.dialog->remoteTag)
+    if (HeaderTag(response, "To") == call.dialog->remoteTag)
     {
         SendAck(now, call, true); // a retransmission: our ACK was lost (§13.2.2.4)
         return;
@@ -400,7 +393,8 @@ UserAgent::OnStrayResponse(TimePoint now, const SipMessage& response)
         return;
     }
     Call* call = FindDialog(*callId, from->Tag());
-    if (call != nullptr && call->uac && call->dialog && call->dialog->remoteTag == ToTag(response))
+    if (call != nullptr && call->uac && call->dialog &&
+        call->dialog->remoteTag == HeaderTag(response, "To"))
     {
         SendAck(now, *call, true);
         return;

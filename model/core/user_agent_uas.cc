@@ -11,12 +11,6 @@ namespace sipsim
 namespace
 {
 
-std::string
-TagOf(const Result<NameAddr>& address)
-{
-    return address.Ok() ? address->Tag() : std::string();
-}
-
 void
 CopyAll(const SipMessage& from, SipMessage& to, std::string_view name)
 {
@@ -48,7 +42,7 @@ UserAgent::OnRequest(TimePoint now, ServerTxnId txn, const SipMessage& request, 
         OnCancelRequest(now, txn, request);
         return;
     }
-    if (!TagOf(GetTo(request)).empty())
+    if (!HeaderTag(request, "To").empty())
     {
         OnInDialogRequest(now, txn, request);
         return;
@@ -96,8 +90,8 @@ UserAgent::IsMergedRequest(const SipMessage& request, ServerTxnId txn) const
     {
         return false;
     }
-    const auto it = m_uasInvites.find(*callId + '\n' + TagOf(GetFrom(request)) + '\n' +
-                                      std::to_string(cseq->number));
+    const auto it = m_uasInvites.find(*callId + '\n' + std::string(HeaderTag(request, "From")) +
+                                      '\n' + std::to_string(cseq->number));
     if (it == m_uasInvites.end())
     {
         return false;
@@ -260,7 +254,7 @@ UserAgent::OnAck(TimePoint now, const SipMessage& ack)
     {
         return;
     }
-    Call* call = FindDialog(*callId, TagOf(GetTo(ack)));
+    Call* call = FindDialog(*callId, std::string(HeaderTag(ack, "To")));
     if (call == nullptr || call->uac || !call->ok || call->dialog->confirmed)
     {
         return; // ACK retransmissions, or for a dialog we do not know: never answered
@@ -321,11 +315,11 @@ UserAgent::OnCancelRequest(TimePoint now, ServerTxnId txn, const SipMessage& can
 void
 UserAgent::OnInDialogRequest(TimePoint now, ServerTxnId txn, const SipMessage& request)
 {
-    const std::string localTag = TagOf(GetTo(request));
+    const std::string localTag(HeaderTag(request, "To"));
     auto callId = GetCallId(request);
     Call* call = callId.Ok() ? FindDialog(*callId, localTag) : nullptr;
     if (call != nullptr && call->dialog && !call->dialog->remoteTag.empty() &&
-        TagOf(GetFrom(request)) != call->dialog->remoteTag)
+        std::string(HeaderTag(request, "From")) != call->dialog->remoteTag)
     {
         call = nullptr; // same Call-ID and our tag, but another peer's dialog
     }

@@ -79,6 +79,23 @@ UpperChar(char c)
     return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
 }
 
+bool
+ContainsNoCase(std::string_view text, std::string_view needle)
+{
+    if (needle.empty() || needle.size() > text.size())
+    {
+        return false;
+    }
+    for (std::size_t i = 0; i + needle.size() <= text.size(); ++i)
+    {
+        if (EqualsNoCase(text.substr(i, needle.size()), needle))
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
 std::string
 ToLower(std::string_view text)
 {

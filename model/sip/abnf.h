@@ -189,6 +189,20 @@ EqualsNoCase(std::string_view a, std::string_view b)
 std::string ToLower(std::string_view text);
 std::string ToUpper(std::string_view text);
 
+/// Whether `needle` occurs in `text`, ASCII case-insensitively (an empty needle does not).
+bool ContainsNoCase(std::string_view text, std::string_view needle);
+
+/// "[::1]" -> "::1", so Via and URI hosts compare with Address hosts.
+inline std::string_view
+UnbracketHost(std::string_view host)
+{
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    {
+        return host.substr(1, host.size() - 2);
+    }
+    return host;
+}
+
 /// Parses 1*DIGIT (leading zeros allowed) with no other characters; nullopt when empty,
 /// not all digits, or greater than max. Never throws and never overflows.
 std::optional<uint64_t> ParseDecimal(std::string_view text, uint64_t max);

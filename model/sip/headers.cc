@@ -138,6 +138,35 @@ GetFrom(const SipMessage& message)
     return ParseAddressHeader(message, "From");
 }
 
+std::string_view
+AddressTag(std::string_view value)
+{
+    auto view = abnf::ScanNameAddr(value);
+    if (!view)
+    {
+        return {};
+    }
+    std::string_view tag;
+    bool seen = false; // the first "tag" counts, as in NameAddr::Tag()
+    const auto error = abnf::ForEachGenericParam(
+        view->text, view->paramsPos, "", [&](const abnf::ParamView& param) {
+            if (!seen && EqualsNoCase(param.name, "tag"))
+            {
+                seen = true;
+                tag = param.value.value_or(std::string_view());
+            }
+            return std::optional<ParseError>();
+        });
+    return error ? std::string_view() : tag;
+}
+
+std::string_view
+HeaderTag(const SipMessage& message, std::string_view headerName)
+{
+    const std::string* value = message.Get(headerName);
+    return value ? AddressTag(*value) : std::string_view();
+}
+
 Result<NameAddr>
 GetTo(const SipMessage& message)
 {

@@ -33,7 +33,7 @@ struct Via
 
     /// "host" or "host:port" as written; used in transaction matching (§17.2.3).
     std::string SentBy() const;
-    std::string Branch() const; ///< empty when absent
+    std::string_view Branch() const; ///< a view into params; empty when absent
     std::optional<std::string> Received() const;
     bool HasRport() const;
     std::optional<uint16_t> Rport() const; ///< the value when rport=N was filled in
@@ -127,6 +127,12 @@ Result<Via> GetTopVia(const SipMessage& message);
 /// is missing or malformed. The hot paths use this; GetTopVia when the reason matters.
 std::shared_ptr<const Via> TopVia(const SipMessage& message);
 Result<NameAddr> GetFrom(const SipMessage& message);
+/// The tag parameter of a From or To value, as a view into it: NameAddr::Parse(value)->Tag()
+/// without building the NameAddr (transaction, dialog and loop keys read it per message).
+/// Empty when there is no tag or the value does not parse.
+std::string_view AddressTag(std::string_view value);
+/// AddressTag of the message's first line of that header (From, To); empty when absent.
+std::string_view HeaderTag(const SipMessage& message, std::string_view headerName);
 Result<NameAddr> GetTo(const SipMessage& message);
 Result<CSeq> GetCSeq(const SipMessage& message);
 /// The Call-ID, or an error when absent.

@@ -201,11 +201,11 @@ Via::ToString() const
     return out;
 }
 
-std::string
+std::string_view
 Via::Branch() const
 {
     const GenericParam* param = FindParam(params, "branch");
-    return param && param->value ? *param->value : std::string();
+    return param && param->value ? std::string_view(*param->value) : std::string_view();
 }
 
 std::optional<std::string>

@@ -14,30 +14,13 @@ namespace sipsim
 namespace
 {
 
-/// "[::1]" -> "::1", so Via hosts compare with Address hosts.
-std::string
-Unbracket(const std::string& host)
-{
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    {
-        return host.substr(1, host.size() - 2);
-    }
-    return host;
-}
-
-std::string
-TagOf(const Result<NameAddr>& address)
-{
-    return address.Ok() ? address->Tag() : std::string();
-}
-
 } // namespace
 
 bool
-HasCookie(const std::string& branch)
+HasCookie(std::string_view branch)
 {
     return branch.size() > kBranchCookie.size() &&
-           std::string_view(branch).substr(0, kBranchCookie.size()) == kBranchCookie;
+           branch.substr(0, kBranchCookie.size()) == kBranchCookie;
 }
 
 /// The §17.2.3 matching key of a request, with `method` standing for the request's method
@@ -47,7 +30,7 @@ HasCookie(const std::string& branch)
 std::string
 ServerKey(const SipMessage& request, const Via& topVia, std::string_view method)
 {
-    std::string branch = topVia.Branch();
+    const std::string_view branch = topVia.Branch();
     std::string key;
     if (HasCookie(branch))
     {
@@ -65,7 +48,7 @@ ServerKey(const SipMessage& request, const Via& topVia, std::string_view method)
     key = "2543;";
     key += request.RequestUri();
     key += ';';
-    key += TagOf(GetFrom(request));
+    key += HeaderTag(request, "From");
     key += ';';
     key += callId.Ok() ? *callId : std::string();
     key += ';';
@@ -82,13 +65,13 @@ ServerKey(const SipMessage& request, const Via& topVia, std::string_view method)
 bool
 MatchesLegacy(const ServerTransaction& txn, const SipMessage& request)
 {
-    const std::string tag = TagOf(GetTo(request));
+    const std::string_view tag = HeaderTag(request, "To");
     if (request.Method() == "ACK")
     {
         const SipMessage* last = txn.LastResponse();
-        return last == nullptr || TagOf(GetTo(*last)) == tag;
+        return last == nullptr || HeaderTag(*last, "To") == tag;
     }
-    return TagOf(GetTo(txn.Request())) == tag;
+    return HeaderTag(txn.Request(), "To") == tag;
 }
 
 /// §18.2.1 and RFC 3581 §4: record where the request really came from in its top Via, so
@@ -98,7 +81,7 @@ StampReceived(const SipMessage& request, const Via& topVia, const Address& from)
 {
     Via via = topVia;
     bool changed = false;
-    if (Unbracket(via.host) != from.host)
+    if (abnf::UnbracketHost(via.host) != from.host)
     {
         SetParam(via.params, "received", from.host);
         changed = true;
@@ -143,17 +126,17 @@ ResponseDestination(const SipMessage& response, const Address& requestSource)
     const uint16_t sentByPort = via->port.value_or(5060);
     if (const auto maddr = via->Maddr())
     {
-        target.host = Unbracket(*maddr);
+        target.host = std::string(abnf::UnbracketHost(*maddr));
         target.port = sentByPort;
     }
     else if (const auto received = via->Received())
     {
-        target.host = Unbracket(*received);
+        target.host = std::string(abnf::UnbracketHost(*received));
         target.port = via->Rport().value_or(sentByPort);
     }
     else
     {
-        target.host = Unbracket(via->host);
+        target.host = std::string(abnf::UnbracketHost(via->host));
         target.port = via->Rport().value_or(sentByPort);
     }
     return target;

@@ -14,7 +14,7 @@ namespace sipsim
 {
 
 /// Whether a branch carries the RFC 3261 magic cookie (and something after it).
-bool HasCookie(const std::string& branch);
+bool HasCookie(std::string_view branch);
 
 /// The §17.2.3 matching key of a request; `method` is INVITE for an ACK (or for a CANCEL
 /// looked up against its INVITE, §9.2), else the request's method.

@@ -129,7 +129,7 @@ TransactionLayer::HandleResponse(const SipMessage& response, const Address& from
         ++m_ctx->Counters().malformedDropped;
         return;
     }
-    const auto it = m_clientIndex.find(topVia->Branch() + ";" + cseq->method);
+    const auto it = m_clientIndex.find(std::string(topVia->Branch()) + ";" + cseq->method);
     if (it == m_clientIndex.end())
     {
         ++m_ctx->Counters().strayResponses;
@@ -212,7 +212,7 @@ TransactionLayer::SendRequest(TimePoint now, SipMessage request, const Address& 
         request.RemoveFirstValue("Via");
         request.Prepend("Via", topVia->ToString());
     }
-    std::string key = topVia->Branch() + ";" + request.Method();
+    std::string key = std::string(topVia->Branch()) + ";" + request.Method();
     if (m_clientIndex.count(key) != 0)
     {
         return ClientTxnId{}; // the TU reused a branch: refuse rather than mis-match

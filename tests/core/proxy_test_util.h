@@ -203,7 +203,7 @@ inline std::string
 TopBranchOf(const SipMessage& message)
 {
     auto via = GetTopVia(message);
-    return via.Ok() ? via->Branch() : std::string();
+    return via.Ok() ? std::string(via->Branch()) : std::string();
 }
 
 /// The start lines in the network log, in send order.

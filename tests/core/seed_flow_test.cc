@@ -120,7 +120,7 @@ ViaPath(const SipMessage& message)
     {
         for (const Via& via : *vias)
         {
-            out.push_back(via.host + ";" + via.Branch());
+            out.push_back(via.host + ";" + std::string(via.Branch()));
         }
     }
     return out;

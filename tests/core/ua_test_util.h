@@ -176,7 +176,7 @@ inline std::string
 TopBranch(const SipMessage& message)
 {
     auto via = GetTopVia(message);
-    return via.Ok() ? via->Branch() : std::string();
+    return via.Ok() ? std::string(via->Branch()) : std::string();
 }
 
 inline std::string

@@ -312,6 +312,7 @@ TEST(ValidateSemantics, CheckersAgreeWithTypedParsers)
                                   " ",    "[", "]", "%", ",", "*", "\x01", "\x80", "q=1"};
     std::mt19937 rng(4475);
     std::size_t accepted = 0;
+    std::size_t tagged = 0;
     for (int i = 0; i < 10000; ++i)
     {
         std::string s = values[rng() % values.size()];
@@ -341,9 +342,38 @@ TEST(ValidateSemantics, CheckersAgreeWithTypedParsers)
         ASSERT_EQ(checked(abnf::CheckNameAddr(s)), reason(addr)) << s;
         ASSERT_EQ(checked(abnf::CheckContactValue(s)), reason(contacts)) << s;
         ASSERT_EQ(checked(abnf::CheckSipUri(s)), reason(uri)) << s;
+        ASSERT_EQ(AddressTag(s), addr.Ok() ? addr->Tag() : std::string()) << s;
+        tagged += addr.Ok() && !addr->Tag().empty();
         accepted += via.Ok() + addr.Ok() + contacts.Ok() + uri.Ok();
     }
     EXPECT_GT(accepted, 1000u); // the comparison covered successes as well as failures
+    EXPECT_GT(tagged, 100u);    // ... and addresses with a tag
+}
+
+TEST(AddressTag, FirstTagParameterOfTheFirstLine)
+{
+    EXPECT_EQ(AddressTag("<sip:a@b>;tag=1;TAG=2"), "1");
+    EXPECT_EQ(AddressTag("\"A, b\" <sip:a@b;tag=uri>;Tag=x"), "x"); // not the URI's parameter
+    EXPECT_EQ(AddressTag("sip:a@b;tag=7"), "7");      // addr-spec: parameters belong to the header
+    EXPECT_EQ(AddressTag("<sip:a@b>;tag;tag=2"), ""); // the first one has no value
+    EXPECT_EQ(AddressTag("<sip:a@b>;tag=1;;x"), "");  // does not parse
+    EXPECT_EQ(AddressTag("<sip:a@b"), "");
+    SipMessage m = SipMessage::MakeRequest("OPTIONS", "sip:b@example.com");
+    EXPECT_EQ(HeaderTag(m, "From"), "");
+    m.Add("f", "<sip:a@b>;tag=compact");
+    m.Add("From", "<sip:a@b>;tag=second");
+    EXPECT_EQ(HeaderTag(m, "From"), "compact");
+}
+
+TEST(Abnf, ContainsNoCaseAndUnbracketHost)
+{
+    EXPECT_TRUE(
+        abnf::ContainsNoCase("SIP/2.0/UDP Proxy1.Example.COM;branch=x", "proxy1.example.com"));
+    EXPECT_FALSE(abnf::ContainsNoCase("proxy1.example.co", "proxy1.example.com"));
+    EXPECT_FALSE(abnf::ContainsNoCase("anything", ""));
+    EXPECT_EQ(abnf::UnbracketHost("[2001:db8::1]"), "2001:db8::1");
+    EXPECT_EQ(abnf::UnbracketHost("192.0.2.1"), "192.0.2.1");
+    EXPECT_EQ(abnf::UnbracketHost("["), "[");
 }
 
 } // namespace

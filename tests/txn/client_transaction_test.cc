@@ -257,7 +257,7 @@ TEST(ClientLayer, AddsBranchWhenMissingAndSendsAckStatelessly)
     EXPECT_EQ(d.SendTimes("ACK"), std::vector<double>{0});
 
     // Reusing a branch for the same method is refused rather than mis-matched.
-    EXPECT_FALSE(d.Send(MakeTestRequest("OPTIONS", via->Branch())));
+    EXPECT_FALSE(d.Send(MakeTestRequest("OPTIONS", std::string(via->Branch()))));
 }
 
 TEST(ClientLayer, AddsViaFromOptionsWhenAbsent)
