@@ -1,6 +1,7 @@
 #include "message_info.h"
 
-#include <cctype>
+#include "sip/abnf.h"
+
 #include <cstdlib>
 
 namespace sipsim
@@ -9,26 +10,15 @@ namespace sipsim
 namespace
 {
 
+/// ASCII case folding (std::tolower is a locale-aware library call per character).
 bool
 NameIs(std::string_view name, std::string_view longName, char compact)
 {
     if (name.size() == 1)
     {
-        return std::tolower(static_cast<unsigned char>(name[0])) == compact;
+        return abnf::LowerChar(name[0]) == compact;
     }
-    if (name.size() != longName.size())
-    {
-        return false;
-    }
-    for (std::size_t i = 0; i < name.size(); ++i)
-    {
-        if (std::tolower(static_cast<unsigned char>(name[i])) !=
-            std::tolower(static_cast<unsigned char>(longName[i])))
-        {
-            return false;
-        }
-    }
-    return true;
+    return abnf::EqualsNoCase(name, longName);
 }
 
 std::string_view

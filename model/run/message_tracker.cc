@@ -12,12 +12,13 @@ namespace sipsim
 namespace
 {
 
-std::string
-Bytes(const ns3::Ptr<const ns3::Packet>& packet)
+/// The packet's bytes, copied into a buffer that keeps its capacity from packet to packet.
+const std::string&
+BytesInto(const ns3::Ptr<const ns3::Packet>& packet, std::string& buffer)
 {
-    std::string bytes(packet->GetSize(), '\0');
-    packet->CopyData(reinterpret_cast<uint8_t*>(bytes.data()), bytes.size());
-    return bytes;
+    buffer.resize(packet->GetSize());
+    packet->CopyData(reinterpret_cast<uint8_t*>(buffer.data()), buffer.size());
+    return buffer;
 }
 
 uint64_t
@@ -78,10 +79,11 @@ MessageTracker::NodeOfHost(const std::string& host) const
     return it == m_options.hostToNode.end() ? kNoNode : it->second;
 }
 
-std::string
-MessageTracker::NameOf(NodeId node) const
+std::string_view
+MessageTracker::NameView(NodeId node) const
 {
-    return node < m_options.nodeNames.size() ? m_options.nodeNames[node] : std::string("?");
+    return node < m_options.nodeNames.size() ? std::string_view(m_options.nodeNames[node])
+                                             : std::string_view("?");
 }
 
 uint64_t
@@ -145,31 +147,57 @@ MessageTracker::OnTx(TimePoint now, NodeId from, ns3::Ptr<const ns3::Packet> pac
 {
     // Rows before this one may have been resolved since the last transmission.
     Flush();
-    const std::string bytes = Bytes(packet);
+    const std::string& bytes = BytesInto(packet, m_bytes);
     const MessageInfo info = SummarizeMessage(bytes);
     Record record;
-    record.time = now;
-    record.from = from;
-    record.to = NodeOfHost(destination.host);
-    record.toName = record.to == kNoNode ? destination.host : NameOf(record.to);
-    record.kind = info.Kind();
-    record.cseq = info.cseq;
-    record.callId = info.callId;
-    record.retransmissionKey = info.RetransmissionKey();
-    record.callIndex = info.callId.empty() || !m_lookup ? 0 : m_lookup(info.callId);
+    const NodeId to = NodeOfHost(destination.host);
+    const std::string_view toName =
+        to == kNoNode ? std::string_view(destination.host) : NameView(to);
+    const std::string kind = info.Kind();
+    const uint64_t callIndex = info.callId.empty() || !m_lookup ? 0 : m_lookup(info.callId);
     record.size = static_cast<uint32_t>(bytes.size());
-    const uint64_t key = ContentKey(from, record.to, bytes);
+    const uint64_t key = ContentKey(from, to, bytes);
     // Either the element says so (timer-driven resend) or a proxy relays bytes it already
     // relayed on this hop (a retransmitted 2xx or ACK passing through).
     record.retransmission = SeenBefore(now, key) || retransmissionFlag;
-    if (m_options.ladderCall != 0 && record.callIndex == m_options.ladderCall)
+    if (record.retransmission)
     {
-        record.ladder = true;
-        record.ladderText = bytes;
+        record.retransmissionKey = info.RetransmissionKey();
+    }
+    if (m_options.ladderCall != 0 && callIndex == m_options.ladderCall)
+    {
+        m_ladderCallId = info.callId;
+        record.ladder.reset(new LadderEntry{now, kind, std::string(NameView(from)),
+                                            std::string(toName), record.retransmission,
+                                            MessageStatus::Pending, bytes});
+    }
+    if (m_csv)
+    {
+        std::string& row = record.row;
+        row.reserve(64 + info.callId.size() + kind.size() + toName.size());
+        AppendSeconds(row, now);
+        row += ',';
+        if (callIndex != 0)
+        {
+            AppendUnsigned(row, callIndex);
+        }
+        row += ',';
+        AppendCsvField(row, info.callId);
+        row += ',';
+        AppendCsvField(row, NameView(from));
+        row += ',';
+        AppendCsvField(row, toName);
+        row += ',';
+        AppendCsvField(row, kind);
+        row += ',';
+        AppendCsvField(row, info.cseq);
+        row += ',';
+        AppendUnsigned(row, record.size);
+        row += record.retransmission ? ",1," : ",0,";
     }
     if (m_observer)
     {
-        m_observer(ObservedMessage{&info, record.callIndex, record.size, record.retransmission});
+        m_observer(ObservedMessage{&info, callIndex, record.size, record.retransmission});
     }
     const uint64_t seq = Append(std::move(record));
     if (m_options.streamTransport)
@@ -220,7 +248,7 @@ MessageTracker::OnRx(TimePoint, NodeId at, ns3::Ptr<const ns3::Packet> packet,
     }
     else
     {
-        seq = TakeByContent(ContentKey(NodeOfHost(source.host), at, Bytes(packet)));
+        seq = TakeByContent(ContentKey(NodeOfHost(source.host), at, BytesInto(packet, m_bytes)));
     }
     if (!seq)
     {
@@ -262,7 +290,7 @@ MessageTracker::OnAppDrop(TimePoint now, NodeId at, ns3::Ptr<const ns3::Packet> 
         }
         return;
     }
-    if (auto seq = TakeByContent(ContentKey(at, NodeOfHost(peer.host), Bytes(packet))))
+    if (auto seq = TakeByContent(ContentKey(at, NodeOfHost(peer.host), BytesInto(packet, m_bytes))))
     {
         Resolve(*seq, MessageStatus::Dropped, reason);
     }
@@ -281,7 +309,7 @@ MessageTracker::OnLinkDrop(ns3::Ptr<const ns3::Packet> packet, const std::string
 }
 
 void
-MessageTracker::Write(const Record& r)
+MessageTracker::Write(Record& r)
 {
     ++m_counters.sent;
     m_counters.bytes += r.size;
@@ -305,39 +333,14 @@ MessageTracker::Write(const Record& r)
     }
     if (r.ladder)
     {
-        m_ladderCallId = r.callId;
-        m_ladder.push_back(LadderEntry{r.time, r.kind, NameOf(r.from), r.toName, r.retransmission,
-                                       r.status, r.ladderText});
+        m_ladder.push_back(std::move(*r.ladder));
+        m_ladder.back().status = r.status;
     }
     if (m_csv)
     {
-        // One row per transmission: appended into a reused buffer, no temporary strings.
-        std::string& line = m_line;
-        line.clear();
-        AppendSeconds(line, r.time);
-        line += ',';
-        if (r.callIndex != 0)
-        {
-            AppendUnsigned(line, r.callIndex);
-        }
-        line += ',';
-        AppendCsvField(line, r.callId);
-        line += ',';
-        AppendCsvField(line, r.from < m_options.nodeNames.size()
-                                 ? std::string_view(m_options.nodeNames[r.from])
-                                 : std::string_view("?"));
-        line += ',';
-        AppendCsvField(line, r.toName);
-        line += ',';
-        AppendCsvField(line, r.kind);
-        line += ',';
-        AppendCsvField(line, r.cseq);
-        line += ',';
-        AppendUnsigned(line, r.size);
-        line += r.retransmission ? ",1," : ",0,";
-        line += MessageStatusName(r.status);
-        line += '\n';
-        m_csv->write(line.data(), static_cast<std::streamsize>(line.size()));
+        r.row += MessageStatusName(r.status);
+        r.row += '\n';
+        m_csv->write(r.row.data(), static_cast<std::streamsize>(r.row.size()));
     }
 }
 

@@ -23,6 +23,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -112,32 +113,27 @@ public:
     std::size_t Unresolved() const { return m_records.size(); }
 
 private:
+    /// A transmission waiting for its fate. Everything but the status is known when it
+    /// leaves, so its messages.csv row is formatted then, into one string: a record costs
+    /// one allocation instead of one per column.
     struct Record
     {
-        TimePoint time{0};
-        NodeId from = kNoNode;
-        NodeId to = kNoNode;
-        std::string toName;
-        std::string kind;
-        std::string cseq;
-        std::string callId;
-        std::string retransmissionKey;
-        uint64_t callIndex = 0;
         uint32_t size = 0;
         bool retransmission = false;
         MessageStatus status = MessageStatus::Pending;
+        std::string row;               ///< messages.csv columns before the status
+        std::string retransmissionKey; ///< retransmissions only
         std::string dropReason;
-        std::string ladderText; ///< only for the ladder call
-        bool ladder = false;
+        std::unique_ptr<LadderEntry> ladder; ///< only for the ladder call
     };
 
     uint64_t Append(Record record);
     Record* Find(uint64_t seq);
     void Resolve(uint64_t seq, MessageStatus status, const std::string& reason = {});
     void Flush();
-    void Write(const Record& record);
+    void Write(Record& record);
     NodeId NodeOfHost(const std::string& host) const;
-    std::string NameOf(NodeId node) const;
+    std::string_view NameView(NodeId node) const;
     uint64_t ContentKey(NodeId from, NodeId to, const std::string& bytes) const;
     bool SeenBefore(TimePoint now, uint64_t key);
     std::optional<uint64_t> TakeByContent(uint64_t key);
@@ -157,7 +153,7 @@ private:
     std::deque<std::pair<TimePoint, uint64_t>> m_seenOrder;
 
     MessageCounters m_counters;
-    std::string m_line; ///< messages.csv row buffer, reused
+    std::string m_bytes; ///< the packet being looked at, reused
     std::vector<LadderEntry> m_ladder;
     std::string m_ladderCallId;
 };
