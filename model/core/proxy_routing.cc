@@ -80,37 +80,66 @@ IsOwnUri(const SipUri& uri, const ProxyConfig& config)
            uri.PortOrDefault() == config.localAddress.port;
 }
 
+namespace
+{
+
+/// §16.4: a top Route naming this proxy is removed. `topUri` may point into `request`:
+/// it is read before the removal.
+void
+RemoveOwnTopRoute(SipMessage& request, std::string_view topUri, const ProxyConfig& config)
+{
+    if (!IsSipScheme(topUri))
+    {
+        return;
+    }
+    auto uri = SipUri::Parse(topUri);
+    if (uri.Ok() && IsOwnUri(*uri, config))
+    {
+        request.RemoveFirstValue("Route");
+    }
+}
+
+} // namespace
+
 bool
 PreprocessRoute(SipMessage& request, const ProxyConfig& config, std::string& error)
 {
-    auto routes = GetRoutes(request, "Route");
-    if (!routes.Ok())
+    const auto top = GetTopRouteUri(request, "Route");
+    if (!top.Ok())
     {
-        error = routes.Error().reason;
+        error = top.Error().reason;
         return false;
     }
-    if (!routes->empty() && IsSipScheme(request.RequestUri()))
+    if (!*top)
+    {
+        return true;
+    }
+    if (IsSipScheme(request.RequestUri()))
     {
         auto ruri = SipUri::Parse(request.RequestUri());
         if (ruri.Ok() && IsOwnUri(*ruri, config))
         {
             // A strict router put our Record-Route URI into the Request-URI; the real
             // target travels as the last Route value (§16.4, §12.2.1.1).
+            auto routes = GetRoutes(request, "Route");
+            if (!routes.Ok())
+            {
+                error = routes.Error().reason;
+                return false;
+            }
             std::vector<std::string> values = ListValues(request, "Route");
             request.SetRequestUri(routes->back().uri);
             values.pop_back();
             ReplaceList(request, "Route", values);
             routes->pop_back();
+            if (!routes->empty())
+            {
+                RemoveOwnTopRoute(request, routes->front().uri, config);
+            }
+            return true;
         }
     }
-    if (!routes->empty() && IsSipScheme(routes->front().uri))
-    {
-        auto top = SipUri::Parse(routes->front().uri);
-        if (top.Ok() && IsOwnUri(*top, config))
-        {
-            request.RemoveFirstValue("Route");
-        }
-    }
+    RemoveOwnTopRoute(request, **top, config);
     return true;
 }
 
@@ -204,19 +233,20 @@ InsertRecordRoute(SipMessage& copy, const ProxyConfig& config)
 void
 PostprocessRoute(SipMessage& copy)
 {
-    auto routes = GetRoutes(copy, "Route");
-    if (!routes.Ok() || routes->empty())
+    const auto topUri = GetTopRouteUri(copy, "Route");
+    if (!topUri.Ok() || !*topUri)
     {
         return;
     }
-    auto top = SipUri::Parse(routes->front().uri);
+    const std::string first(**topUri);
+    auto top = SipUri::Parse(first);
     if (!top.Ok() || top->HasLr())
     {
         return;
     }
     std::vector<std::string> values = ListValues(copy, "Route");
     values.push_back("<" + copy.RequestUri() + ">");
-    copy.SetRequestUri(routes->front().uri);
+    copy.SetRequestUri(first);
     values.erase(values.begin());
     ReplaceList(copy, "Route", values);
 }
@@ -256,19 +286,18 @@ ResolveUri(const SipUri& uri, const ProxyConfig& config)
 std::optional<Address>
 NextHopAddress(const SipMessage& copy, const ProxyConfig& config)
 {
-    std::string target = copy.RequestUri();
-    auto routes = GetRoutes(copy, "Route");
-    if (routes.Ok() && !routes->empty())
+    const auto topUri = GetTopRouteUri(copy, "Route");
+    if (topUri.Ok() && *topUri)
     {
-        auto top = SipUri::Parse(routes->front().uri);
         // After PostprocessRoute a top Route without lr cannot remain; a loose router's
         // Route decides the next hop.
+        auto top = SipUri::Parse(**topUri);
         if (top.Ok() && top->HasLr())
         {
-            target = routes->front().uri;
+            return ResolveUri(*top, config);
         }
     }
-    auto uri = SipUri::Parse(target);
+    auto uri = SipUri::Parse(copy.RequestUri());
     if (!uri.Ok())
     {
         return std::nullopt;

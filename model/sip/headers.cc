@@ -280,6 +280,34 @@ GetRoutes(const SipMessage& message, std::string_view headerName)
     return routes;
 }
 
+Result<std::optional<std::string_view>>
+GetTopRouteUri(const SipMessage& message, std::string_view headerName)
+{
+    for (const HeaderField& field : message.Headers())
+    {
+        if (!HeaderNameEquals(field.name, headerName))
+        {
+            continue;
+        }
+        const auto first = FirstHeaderListElement(field.value);
+        if (!first)
+        {
+            continue; // a blank line has no entries
+        }
+        if (auto error = CheckRouteEntry(*first, headerName))
+        {
+            return *error;
+        }
+        auto view = ScanNameAddr(*first);
+        if (!view)
+        {
+            return view.Error(); // not reached: CheckRouteEntry accepted the same text
+        }
+        return std::optional<std::string_view>(view->uri);
+    }
+    return std::optional<std::string_view>();
+}
+
 std::vector<std::string>
 GetOptionTags(const SipMessage& message, std::string_view headerName)
 {

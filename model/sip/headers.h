@@ -146,6 +146,11 @@ Result<uint32_t> GetExpires(const SipMessage& message);
 Result<ContactList> GetContacts(const SipMessage& message);
 /// Route or Record-Route entries, top first (empty when absent; each must be in <>).
 Result<std::vector<NameAddr>> GetRoutes(const SipMessage& message, std::string_view headerName);
+/// GetRoutes(...)->front().uri as a view into the message, checking and scanning the top
+/// entry alone (a proxy routes on the top Route only; inbound messages had every entry
+/// checked by ValidateSemantics). nullopt when there is no entry.
+Result<std::optional<std::string_view>> GetTopRouteUri(const SipMessage& message,
+                                                       std::string_view headerName);
 /// Option tags of Require / Supported / Proxy-Require / Unsupported.
 std::vector<std::string> GetOptionTags(const SipMessage& message, std::string_view headerName);
 /// Content-Length value, or an error when absent or malformed.

@@ -200,17 +200,20 @@ TransactionLayer::SendRequest(TimePoint now, SipMessage request, const Address& 
         request.Prepend("Via", std::string("SIP/2.0/") + TransportName(destination.transport) +
                                    " " + m_options.sentBy);
     }
-    auto topVia = GetTopVia(request);
-    if (!topVia.Ok())
+    auto topVia = TopVia(request);
+    if (!topVia)
     {
         ++m_ctx->Counters().malformedDropped;
         return ClientTxnId{};
     }
     if (topVia->Branch().empty())
     {
-        SetParam(topVia->params, "branch", MakeBranch(m_random));
+        Via branched = *topVia;
+        SetParam(branched.params, "branch", MakeBranch(m_random));
         request.RemoveFirstValue("Via");
-        request.Prepend("Via", topVia->ToString());
+        request.Prepend("Via", branched.ToString());
+        topVia = std::make_shared<const Via>(std::move(branched));
+        request.RememberTopVia(topVia);
     }
     std::string key = std::string(topVia->Branch()) + ";" + request.Method();
     if (m_clientIndex.count(key) != 0)

@@ -616,6 +616,47 @@ TEST(TypedGetters, ReportMissingAndMalformed)
     EXPECT_EQ(GetTo(bad).Error().reason.rfind("To: ", 0), 0u);
 }
 
+// GetTopRouteUri is GetRoutes(...).front().uri when every entry is valid, and checks the top
+// entry alone: the error of a bad top entry is the same, a bad lower one goes unseen.
+TEST(TypedGetters, TopRouteUriAgreesWithGetRoutes)
+{
+    const std::vector<std::vector<std::string>> cases = {
+        {},
+        {"<sip:p1.example.com;lr>"},
+        {"  ", "\"P 1\" <sip:p1.example.com;lr>;x=1, <sip:p2.example.com>"},
+        {"<sip:a@b;lr>,<sip:c@d>", "<sip:e@f>"},
+        {"sip:p1.example.com"},
+        {", <sip:p1.example.com;lr>"},
+        {"<sip:p1 .example.com>"},
+    };
+    for (const auto& lines : cases)
+    {
+        SipMessage m = SipMessage::MakeRequest("OPTIONS", "sip:a@b");
+        for (const std::string& line : lines)
+        {
+            m.Add("Route", line);
+        }
+        const auto all = GetRoutes(m, "Route");
+        const auto top = GetTopRouteUri(m, "Route");
+        ASSERT_EQ(top.Ok(), all.Ok()) << testing::PrintToString(lines);
+        if (!all.Ok())
+        {
+            EXPECT_EQ(top.Error().reason, all.Error().reason);
+            continue;
+        }
+        ASSERT_EQ(top->has_value(), !all->empty());
+        if (!all->empty())
+        {
+            EXPECT_EQ(**top, all->front().uri);
+        }
+    }
+    SipMessage lowerBad = SipMessage::MakeRequest("OPTIONS", "sip:a@b");
+    lowerBad.Add("Route", "<sip:p1.example.com;lr>, sip:bare.example.com");
+    EXPECT_FALSE(GetRoutes(lowerBad, "Route").Ok());
+    ASSERT_TRUE(GetTopRouteUri(lowerBad, "Route").Ok());
+    EXPECT_EQ(**GetTopRouteUri(lowerBad, "Route"), "sip:p1.example.com;lr");
+}
+
 TEST(TopVia, ParsedOnceAndForgottenOnEveryHeaderChange)
 {
     auto parsed = ParseMessage("INVITE sip:b@example.com SIP/2.0\r\n"
