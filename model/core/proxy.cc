@@ -140,7 +140,7 @@ Proxy::HandleDatagram(TimePoint now, std::string_view bytes, const Address& from
         }
         return;
     }
-    const SipMessage& message = *in.message;
+    SipMessage& message = *in.message;
     if (m_config.observer)
     {
         m_config.observer(message);
@@ -151,7 +151,7 @@ Proxy::HandleDatagram(TimePoint now, std::string_view bytes, const Address& from
     }
     if (m_config.stateful)
     {
-        m_txn.HandleMessage(now, message, from);
+        m_txn.HandleMessage(now, std::move(message), from);
         ProcessTxnEvents(now);
         return;
     }

@@ -85,7 +85,7 @@ UserAgent::HandleDatagram(TimePoint now, std::string_view bytes, const Address& 
         }
         return;
     }
-    m_txn.HandleMessage(now, *inbound.message, from);
+    m_txn.HandleMessage(now, std::move(*inbound.message), from);
     ProcessTxnEvents(now);
     Reap();
 }

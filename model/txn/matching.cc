@@ -77,7 +77,7 @@ MatchesLegacy(const ServerTransaction& txn, const SipMessage& request)
 /// §18.2.1 and RFC 3581 §4: record where the request really came from in its top Via, so
 /// responses built from it (MakeResponseTo copies Via) route back to the source.
 SipMessage
-StampReceived(const SipMessage& request, const Via& topVia, const Address& from)
+StampReceived(SipMessage request, const Via& topVia, const Address& from)
 {
     Via via = topVia;
     bool changed = false;
@@ -92,15 +92,14 @@ StampReceived(const SipMessage& request, const Via& topVia, const Address& from)
         SetParam(via.params, "received", from.host); // RFC 3581: even when equal
         changed = true;
     }
-    SipMessage stamped = request;
     if (changed)
     {
-        stamped.RemoveFirstValue("Via");
-        stamped.Prepend("Via", via.ToString());
+        request.RemoveFirstValue("Via");
+        request.Prepend("Via", via.ToString());
         // The new top Via is `via` itself: spare the next reader a re-parse.
-        stamped.RememberTopVia(std::make_shared<const Via>(std::move(via)));
+        request.RememberTopVia(std::make_shared<const Via>(std::move(via)));
     }
-    return stamped;
+    return request;
 }
 
 std::string

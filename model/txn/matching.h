@@ -26,7 +26,8 @@ bool MatchesLegacy(const ServerTransaction& txn, const SipMessage& request);
 
 /// §18.2.1 / RFC 3581: a copy of `request` whose top Via records where the request really
 /// came from (received=, rport filled in).
-SipMessage StampReceived(const SipMessage& request, const Via& topVia, const Address& from);
+/// `request` by value: given up with std::move, its header lines are changed in place.
+SipMessage StampReceived(SipMessage request, const Via& topVia, const Address& from);
 
 } // namespace sipsim
 

@@ -40,12 +40,12 @@ TransactionLayer::FindServer(ServerTxnId txn) const
 }
 
 void
-TransactionLayer::HandleMessage(TimePoint now, const SipMessage& message, const Address& from)
+TransactionLayer::HandleMessage(TimePoint now, SipMessage message, const Address& from)
 {
     m_ctx->SetNow(now);
     if (message.IsRequest())
     {
-        HandleRequest(message, from);
+        HandleRequest(std::move(message), from);
     }
     else
     {
@@ -55,7 +55,7 @@ TransactionLayer::HandleMessage(TimePoint now, const SipMessage& message, const 
 }
 
 void
-TransactionLayer::HandleRequest(const SipMessage& request, const Address& from)
+TransactionLayer::HandleRequest(SipMessage request, const Address& from)
 {
     const auto topVia = TopVia(request);
     if (!topVia || !GetCSeq(request).Ok())
@@ -63,7 +63,7 @@ TransactionLayer::HandleRequest(const SipMessage& request, const Address& from)
         ++m_ctx->Counters().malformedDropped;
         return;
     }
-    const std::string& method = request.Method();
+    const std::string method = request.Method(); // a copy: request is moved on below
     const bool isAck = method == "ACK";
     const std::string key = ServerKey(request, *topVia, isAck ? "INVITE" : method);
 
@@ -93,7 +93,8 @@ TransactionLayer::HandleRequest(const SipMessage& request, const Address& from)
         return;
     }
 
-    SipMessage stamped = m_options.stampReceived ? StampReceived(request, *topVia, from) : request;
+    SipMessage stamped = m_options.stampReceived ? StampReceived(std::move(request), *topVia, from)
+                                                 : std::move(request);
     if (isAck)
     {
         // ACK for a 2xx: its own end-to-end "transaction", the TU's business (§17.2.3).

@@ -47,7 +47,9 @@ public:
     /// transaction and surface as RequestReceived; ACKs matching nothing surface as
     /// AckReceived. Responses are matched to client transactions (§17.1.3); unmatched ones
     /// surface as StrayResponse.
-    void HandleMessage(TimePoint now, const SipMessage& message, const Address& from);
+    /// By value: a received request is stamped (§18.2.1) and kept by its transaction, and
+    /// a message the caller gives up (std::move) is changed in place, not copied.
+    void HandleMessage(TimePoint now, SipMessage message, const Address& from);
     /// Fires every transaction timer due at or before `now`.
     void HandleTimeout(TimePoint now);
     /// Terminates (with a transport-error event) every transaction whose next hop is
@@ -110,7 +112,7 @@ public:
 private:
     Transaction* FindClient(ClientTxnId txn) const;
     Transaction* FindServer(ServerTxnId txn) const;
-    void HandleRequest(const SipMessage& request, const Address& from);
+    void HandleRequest(SipMessage request, const Address& from);
     void HandleResponse(const SipMessage& response, const Address& from);
     /// Erases terminated transactions and drops stale timer-heap heads; every public
     /// mutating call ends with it.
