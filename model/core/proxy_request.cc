@@ -417,8 +417,8 @@ Proxy::ForwardStateful(TimePoint now, const SipMessage& received, const SipMessa
             AddFinalResponse(context, SyntheticResponse(context, 408)); // §16.6 step 7
             continue;
         }
-        copy.Prepend("Via", ProxyViaValue(m_config, destination->transport,
-                                          StatefulBranch(m_random, loopHash))); // step 8
+        PrependProxyVia(copy, m_config, destination->transport,
+                        StatefulBranch(m_random, loopHash)); // step 8
         ClientTxnOptions options;
         options.timerC = context.invite; // step 11
         const ClientTxnId txn = m_txn.SendRequest(now, std::move(copy), *destination, options);
@@ -454,8 +454,7 @@ Proxy::ForwardStateless(TimePoint now, const SipMessage& received, const SipMess
         Respond(now, in, received, 408);
         return;
     }
-    copy.Prepend("Via", ProxyViaValue(m_config, destination->transport,
-                                      StatelessBranch(received, loopHash)));
+    PrependProxyVia(copy, m_config, destination->transport, StatelessBranch(received, loopHash));
     ++m_counters.statelessRequests;
     ++m_counters.requestsForwarded[request.Method()];
     SendStateless(now, copy, *destination);

@@ -305,11 +305,17 @@ NextHopAddress(const SipMessage& copy, const ProxyConfig& config)
     return ResolveUri(*uri, config);
 }
 
-std::string
-ProxyViaValue(const ProxyConfig& config, Transport transport, const std::string& branch)
+void
+PrependProxyVia(SipMessage& copy, const ProxyConfig& config, Transport transport,
+                std::string branch)
 {
-    return std::string("SIP/2.0/") + TransportName(transport) + " " + config.hostName + ":" +
-           std::to_string(config.localAddress.port) + ";branch=" + branch;
+    Via via;
+    via.transport = TransportName(transport);
+    via.host = config.hostName;
+    via.port = config.localAddress.port;
+    via.params.push_back(GenericParam{"branch", std::move(branch)});
+    copy.Prepend("Via", via.ToString());
+    copy.RememberTopVia(std::make_shared<const Via>(std::move(via)));
 }
 
 } // namespace sipsim

@@ -50,9 +50,10 @@ std::optional<Address> NextHopAddress(const SipMessage& copy, const ProxyConfig&
 /// names and IP literals), a static route for a parent domain, the default route.
 std::optional<Address> ResolveUri(const SipUri& uri, const ProxyConfig& config);
 
-/// The Via a proxy puts on top of a forwarded request.
-std::string ProxyViaValue(const ProxyConfig& config, Transport transport,
-                          const std::string& branch);
+/// Puts the proxy's Via on top of a forwarded request and remembers it as the parsed top
+/// Via (the transaction layer reads it next).
+void PrependProxyVia(SipMessage& copy, const ProxyConfig& config, Transport transport,
+                     std::string branch);
 
 /// Puts a header line right after the last line named `after` (or after the last Via,
 /// or at the end), so forwarded messages keep the RFC 3665 layout.

@@ -68,6 +68,11 @@ MakeResponseTo(const SipMessage& request, int statusCode, std::string reasonPhra
     }
     SipMessage response = SipMessage::MakeResponse(statusCode, std::move(reasonPhrase));
     CopyAll(request, response, "Via");
+    if (request.HasParsedTopVia())
+    {
+        // The same Via lines: response routing reads the top one without parsing it again.
+        response.RememberTopVia(request.ParsedTopVia());
+    }
     CopyFirst(request, response, "From");
     if (const std::string* to = request.Get("To"))
     {

@@ -427,6 +427,7 @@ SipMessage::Count(std::string_view name) const
 void
 SipMessage::Add(std::string_view name, std::string value)
 {
+    Touch(name);
     std::vector<HeaderField>& headers = WritableHeaders();
     headers.push_back(HeaderField{CanonicalHeaderName(name), std::move(value)});
 }
@@ -434,6 +435,7 @@ SipMessage::Add(std::string_view name, std::string value)
 void
 SipMessage::Prepend(std::string_view name, std::string value)
 {
+    Touch(name);
     std::vector<HeaderField>& headers = WritableHeaders();
     auto it = headers.begin();
     for (; it != headers.end(); ++it)
@@ -449,6 +451,7 @@ SipMessage::Prepend(std::string_view name, std::string value)
 void
 SipMessage::Set(std::string_view name, std::string value)
 {
+    Touch(name);
     std::vector<HeaderField>& headers = WritableHeaders();
     bool replaced = false;
     std::size_t out = 0;
@@ -480,6 +483,7 @@ SipMessage::Set(std::string_view name, std::string value)
 std::size_t
 SipMessage::Remove(std::string_view name)
 {
+    Touch(name);
     std::vector<HeaderField>& headers = WritableHeaders();
     std::size_t before = headers.size();
     std::size_t out = 0;
@@ -502,6 +506,7 @@ SipMessage::Remove(std::string_view name)
 bool
 SipMessage::RemoveFirstValue(std::string_view name)
 {
+    Touch(name);
     std::vector<HeaderField>& headers = WritableHeaders();
     for (auto it = headers.begin(); it != headers.end(); ++it)
     {
@@ -536,7 +541,6 @@ SipMessage::NoHeaders()
 std::vector<HeaderField>&
 SipMessage::WritableHeaders()
 {
-    ForgetParsed();
     if (!m_headers)
     {
         m_headers = std::make_shared<std::vector<HeaderField>>();

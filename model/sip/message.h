@@ -102,9 +102,13 @@ public:
     void SetVersion(std::string version) { m_version = std::move(version); }
 
     const std::vector<HeaderField>& Headers() const { return m_headers ? *m_headers : NoHeaders(); }
-    /// Direct header access; forgets the parsed top Via, as any header change does. Do not
+    /// Direct header access; forgets the parsed top Via, as a change to Via lines does. Do not
     /// keep the reference across a copy of the message: the copy shares the lines.
-    std::vector<HeaderField>& MutableHeaders() { return WritableHeaders(); }
+    std::vector<HeaderField>& MutableHeaders()
+    {
+        ForgetParsed();
+        return WritableHeaders();
+    }
 
     /// The value of the first header with that name, or nullptr.
     const std::string* Get(std::string_view name) const;
@@ -146,7 +150,8 @@ public:
 
     /// The top Via parsed at most once per header state: the transaction layer, the proxy
     /// and response routing all read it, several times per message per hop. Set by
-    /// TopVia() (headers.h); copies share it; every header change drops it.
+    /// TopVia() (headers.h); copies share it; a change to a Via line drops it (changes to
+    /// other headers cannot move the top Via), and so does MutableHeaders().
     bool HasParsedTopVia() const { return m_topViaParsed; }
     const std::shared_ptr<const Via>& ParsedTopVia() const { return m_topVia; }
     void RememberTopVia(std::shared_ptr<const Via> via) const
@@ -160,6 +165,14 @@ private:
     /// The header lines, unshared first: copies of a message share them until one changes
     /// (transactions keep copies of nearly every message and most are never modified).
     std::vector<HeaderField>& WritableHeaders();
+    /// Called by every mutator with the header name it changes.
+    void Touch(std::string_view name)
+    {
+        if (HeaderNameEquals(name, "Via"))
+        {
+            ForgetParsed();
+        }
+    }
     void ForgetParsed()
     {
         m_topVia.reset();

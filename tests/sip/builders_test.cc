@@ -71,6 +71,19 @@ TEST(MakeResponseTo, CopiesDialogHeadersAndAddsTag)
     EXPECT_EQ(CheckMandatoryHeaders(response), std::nullopt);
 }
 
+TEST(MakeResponseTo, SharesTheRequestsParsedTopVia)
+{
+    const SipMessage request = Invite();
+    const auto top = TopVia(request);
+    ASSERT_NE(top, nullptr);
+    const SipMessage response = MakeResponseTo(request, 180, "", "t1");
+    EXPECT_EQ(TopVia(response), top); // same Via lines, same parsed object
+    EXPECT_EQ(TopVia(response)->ToString(), GetTopVia(response)->ToString());
+
+    const SipMessage unparsed = Invite(); // nothing read its top Via yet
+    EXPECT_FALSE(MakeResponseTo(unparsed, 100, "").HasParsedTopVia());
+}
+
 TEST(MakeResponseTo, KeepsExistingTagAndDefaultsReason)
 {
     SipMessage invite = Invite();

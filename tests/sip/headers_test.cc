@@ -657,7 +657,7 @@ TEST(TypedGetters, TopRouteUriAgreesWithGetRoutes)
     EXPECT_EQ(**GetTopRouteUri(lowerBad, "Route"), "sip:p1.example.com;lr");
 }
 
-TEST(TopVia, ParsedOnceAndForgottenOnEveryHeaderChange)
+TEST(TopVia, ParsedOnceAndForgottenWhenViaLinesChange)
 {
     auto parsed = ParseMessage("INVITE sip:b@example.com SIP/2.0\r\n"
                                "Via: SIP/2.0/UDP p1.example.com;branch=z9hG4bK1, "
@@ -670,6 +670,20 @@ TEST(TopVia, ParsedOnceAndForgottenOnEveryHeaderChange)
     ASSERT_NE(first, nullptr);
     EXPECT_EQ(first->Branch(), "z9hG4bK1");
     EXPECT_EQ(TopVia(m), first); // the same object: not parsed again
+
+    // Other headers cannot move the top Via: the memo survives their changes.
+    m.Add("Contact", "<sip:a@a.example.com>");
+    m.Prepend("Record-Route", "<sip:p1.example.com;lr>");
+    m.Set("Max-Forwards", "69");
+    m.Remove("Contact");
+    m.RemoveFirstValue("Record-Route");
+    m.SetBody("v=0\r\n", "application/sdp");
+    EXPECT_EQ(TopVia(m), first);
+    m.Add("v", "SIP/2.0/UDP below.example.com;branch=z9hG4bKb"); // compact Via: dropped
+    EXPECT_NE(TopVia(m), first);
+    EXPECT_EQ(TopVia(m)->Branch(), "z9hG4bK1");
+    m.Set("Via", "SIP/2.0/UDP p1.example.com;branch=z9hG4bK1, " // back in the first line
+                 "SIP/2.0/UDP a.example.com;branch=z9hG4bK0");
 
     m.RemoveFirstValue("Via");
     ASSERT_NE(TopVia(m), nullptr);
