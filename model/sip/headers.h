@@ -33,6 +33,7 @@ struct Via
 
     /// "host" or "host:port" as written; used in transaction matching (§17.2.3).
     std::string SentBy() const;
+    void AppendSentBy(std::string& out) const;
     std::string_view Branch() const; ///< a view into params; empty when absent
     std::optional<std::string> Received() const;
     bool HasRport() const;

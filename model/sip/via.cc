@@ -1,6 +1,8 @@
 #include "abnf.h"
 #include "headers.h"
 
+#include <charconv>
+
 namespace sipsim
 {
 
@@ -186,17 +188,42 @@ Via::Parse(std::string_view text)
 std::string
 Via::SentBy() const
 {
-    if (!port)
+    std::string out;
+    AppendSentBy(out);
+    return out;
+}
+
+void
+Via::AppendSentBy(std::string& out) const
+{
+    out += host;
+    if (port)
     {
-        return host;
+        char digits[8] = {':'};
+        const auto end = std::to_chars(digits + 1, digits + sizeof digits, *port).ptr;
+        out.append(digits, static_cast<std::size_t>(end - digits));
     }
-    return host + ":" + std::to_string(*port);
 }
 
 std::string
 Via::ToString() const
 {
-    std::string out = protocolName + "/" + protocolVersion + "/" + transport + " " + SentBy();
+    std::string out;
+    // One allocation: a Via is rebuilt at every hop (received=, a proxy's own Via).
+    std::size_t size =
+        protocolName.size() + protocolVersion.size() + transport.size() + host.size() + 10;
+    for (const GenericParam& param : params)
+    {
+        size += param.name.size() + (param.value ? param.value->size() + 2 : 1);
+    }
+    out.reserve(size);
+    out += protocolName;
+    out += '/';
+    out += protocolVersion;
+    out += '/';
+    out += transport;
+    out += ' ';
+    AppendSentBy(out);
     AppendParams(out, params);
     return out;
 }

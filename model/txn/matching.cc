@@ -37,7 +37,10 @@ ServerKey(const SipMessage& request, const Via& topVia, std::string_view method)
         key.reserve(branch.size() + 32);
         key += branch;
         key += ';';
-        key += abnf::ToLower(topVia.SentBy());
+        const std::size_t sentBy = key.size();
+        topVia.AppendSentBy(key);
+        std::transform(key.begin() + static_cast<std::ptrdiff_t>(sentBy), key.end(),
+                       key.begin() + static_cast<std::ptrdiff_t>(sentBy), abnf::LowerChar);
         key += ';';
         key += method;
         return key;
