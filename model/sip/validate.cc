@@ -484,24 +484,35 @@ CheckMandatoryHeaders(const SipMessage& message)
 {
     // §8.1.1: Max-Forwards is also mandatory in requests, but RFC 2543 peers omit it
     // (RFC 4475 inv2543), so its absence is tolerated.
-    static constexpr std::array<std::string_view, 5> kMandatory = {"To", "From", "Call-ID", "CSeq",
-                                                                   "Via"};
-    for (std::string_view name : kMandatory)
+    // One pass over the lines: the first five must be present, the first four and the last
+    // two may appear once only (two different values leave the element no way to tell which
+    // is meant, RFC 4475 multi01, mcl01).
+    static constexpr std::array<std::string_view, 7> kNames = {
+        "To", "From", "Call-ID", "CSeq", "Via", "Max-Forwards", "Content-Length"};
+    std::array<std::size_t, kNames.size()> counts{};
+    for (const HeaderField& field : message.Headers())
     {
-        if (!message.Has(name))
+        for (std::size_t i = 0; i < kNames.size(); ++i)
         {
-            return MakeError("missing " + std::string(name) + " header");
+            if (HeaderNameEquals(field.name, kNames[i]))
+            {
+                ++counts[i];
+                break;
+            }
         }
     }
-    // Headers that may appear once only: two different values leave the element no way to
-    // tell which is meant (RFC 4475 multi01, mcl01).
-    static constexpr std::array<std::string_view, 6> kSingle = {
-        "To", "From", "Call-ID", "CSeq", "Max-Forwards", "Content-Length"};
-    for (std::string_view name : kSingle)
+    for (std::size_t i = 0; i < 5; ++i)
     {
-        if (message.Count(name) > 1)
+        if (counts[i] == 0)
         {
-            return MakeError("multiple " + std::string(name) + " headers");
+            return MakeError("missing " + std::string(kNames[i]) + " header");
+        }
+    }
+    for (std::size_t i = 0; i < kNames.size(); ++i)
+    {
+        if (i != 4 && counts[i] > 1)
+        {
+            return MakeError("multiple " + std::string(kNames[i]) + " headers");
         }
     }
     return std::nullopt;
