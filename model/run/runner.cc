@@ -108,14 +108,19 @@ RunScenario(const RunOptions& options, std::ostream& out, std::ostream& err)
     }
     auto messagesCsv = std::make_unique<OutputFile>();
     auto callsCsv = std::make_unique<OutputFile>();
-    if (!messagesCsv->Open(outDir + "/messages.csv") || !callsCsv->Open(outDir + "/calls.csv"))
+    if ((scenario.outputs.messages && !messagesCsv->Open(outDir + "/messages.csv")) ||
+        !callsCsv->Open(outDir + "/calls.csv"))
     {
         return Fail(err, "--out: cannot write in '" + outDir + "'");
+    }
+    if (!scenario.outputs.messages)
+    {
+        std::remove((outDir + "/messages.csv").c_str()); // a stale one would mislead
     }
 
     ProgressReporter progress(err, !options.quiet, ::isatty(STDERR_FILENO) != 0);
     SimulationOutputs outputs;
-    outputs.messagesCsv = &messagesCsv->stream;
+    outputs.messagesCsv = scenario.outputs.messages ? &messagesCsv->stream : nullptr;
     outputs.callsCsv = &callsCsv->stream;
     outputs.pcapPrefix = pcapPrefix;
     outputs.progress = &progress;

@@ -215,8 +215,8 @@ ReadAuth(Reader r, AuthConfig& a)
     ReadStringMap(r.Sub("realms"), a.realms);
     if (const toml::node* node = r.Get("algorithm"))
     {
-        auto algorithm = node->is_string() ? detail::ParseAuthAlgorithm(node->as_string()->get())
-                                           : std::nullopt;
+        auto algorithm =
+            node->is_string() ? detail::ParseAuthAlgorithm(node->as_string()->get()) : std::nullopt;
         if (!algorithm)
         {
             return r.Fail("algorithm", "unknown digest algorithm (use MD5, SHA-256)");
@@ -338,9 +338,10 @@ ReadProcessing(Reader r, Processing& p)
 void
 ReadOutputs(Reader r, Outputs& o)
 {
-    r.Allow({"ladder_call", "pcap"});
+    r.Allow({"ladder_call", "pcap", "messages"});
     r.Int("ladder_call", &o.ladderCall, 0, 100'000'000);
     r.Bool("pcap", &o.pcap);
+    r.Bool("messages", &o.messages);
 }
 
 /// Splits "a.b.\"c-d\"" into keys.

@@ -171,6 +171,9 @@ struct Outputs
 {
     int ladderCall = 1; ///< 1-based call to draw as a ladder diagram; 0 = none.
     bool pcap = false;
+    /// messages.csv, one row per transmission (about 2.5 GB per million seed calls). Off,
+    /// the run still counts every message for summary.json.
+    bool messages = true;
 };
 
 struct Scenario

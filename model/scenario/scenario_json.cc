@@ -196,7 +196,9 @@ ToJson(const Scenario& s)
         proc["proxies"][name] = ProcessingJson(p);
     }
 
-    j["outputs"] = Json{{"ladder_call", s.outputs.ladderCall}, {"pcap", s.outputs.pcap}};
+    j["outputs"] = Json{{"ladder_call", s.outputs.ladderCall},
+                        {"pcap", s.outputs.pcap},
+                        {"messages", s.outputs.messages}};
     return j.dump(2);
 }
 

@@ -246,6 +246,38 @@ TEST(RunDeterminism, SameRunSameBytesOtherRunOtherBytes)
     EXPECT_NE(ReadFile(a.dir / "summary.json"), ReadFile(c.dir / "summary.json"));
 }
 
+// outputs.messages=false drops messages.csv (a stale one too) and nothing else: the counts in
+// summary.json and calls.csv are those of the same run with it.
+TEST(RunOutputs, WithoutMessagesCsvTheCountsStay)
+{
+    auto overrides = ForwardLossOnAP1(0.3);
+    overrides.push_back("workload.calls=20");
+    const RunOutcome with = RunSeed("messages-csv", overrides, 2);
+    ASSERT_EQ(with.code, kRunOk) << with.err;
+    ASSERT_TRUE(fs::exists(with.dir / "messages.csv"));
+    const std::string calls = ReadFile(with.dir / "calls.csv");
+    const json summary = Summary(with.dir);
+    ASSERT_GT(summary["retransmissions"]["total"].get<int>(), 0); // the loss did something
+
+    // Into the same directory, so the first run's messages.csv is there to be removed.
+    RunOptions options;
+    options.scenarioPath = kSeedScenario;
+    options.overrides = overrides;
+    options.overrides.push_back("outputs.messages=false");
+    options.run = 2;
+    options.quiet = true;
+    options.outDir = with.dir.string();
+    std::ostringstream out;
+    std::ostringstream err;
+    ASSERT_EQ(RunScenario(options, out, err), kRunOk) << err.str();
+    EXPECT_FALSE(fs::exists(with.dir / "messages.csv"));
+    EXPECT_EQ(ReadFile(with.dir / "calls.csv"), calls);
+    const json again = Summary(with.dir);
+    EXPECT_EQ(again["messages"], summary["messages"]);
+    EXPECT_EQ(again["calls"], summary["calls"]);
+    EXPECT_EQ(again["retransmissions"], summary["retransmissions"]);
+}
+
 struct BadInput
 {
     std::vector<std::string> overrides;
