@@ -314,8 +314,7 @@ PrependProxyVia(SipMessage& copy, const ProxyConfig& config, Transport transport
     via.host = config.hostName;
     via.port = config.localAddress.port;
     via.params.push_back(GenericParam{"branch", std::move(branch)});
-    copy.Prepend("Via", via.ToString());
-    copy.RememberTopVia(std::make_shared<const Via>(std::move(via)));
+    PushTopVia(copy, std::move(via));
 }
 
 } // namespace sipsim

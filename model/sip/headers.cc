@@ -132,6 +132,20 @@ TopVia(const SipMessage& message)
     return via;
 }
 
+void
+PushTopVia(SipMessage& message, Via via)
+{
+    message.Prepend("Via", via.ToString());
+    message.RememberTopVia(std::make_shared<const Via>(std::move(via)));
+}
+
+void
+ReplaceTopVia(SipMessage& message, Via via)
+{
+    message.RemoveFirstValue("Via");
+    PushTopVia(message, std::move(via));
+}
+
 Result<NameAddr>
 GetFrom(const SipMessage& message)
 {

@@ -127,6 +127,11 @@ Result<Via> GetTopVia(const SipMessage& message);
 /// The top Via parsed once per message state (see SipMessage::ParsedTopVia); null when it
 /// is missing or malformed. The hot paths use this; GetTopVia when the reason matters.
 std::shared_ptr<const Via> TopVia(const SipMessage& message);
+/// Puts `via` on top of the message's Via lines and remembers it as the parsed top Via, so
+/// the next reader does not parse the text just written.
+void PushTopVia(SipMessage& message, Via via);
+/// Replaces the top Via element by `via` (RemoveFirstValue, then PushTopVia).
+void ReplaceTopVia(SipMessage& message, Via via);
 Result<NameAddr> GetFrom(const SipMessage& message);
 /// The tag parameter of a From or To value, as a view into it: NameAddr::Parse(value)->Tag()
 /// without building the NameAddr (transaction, dialog and loop keys read it per message).

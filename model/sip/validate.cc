@@ -484,35 +484,45 @@ CheckMandatoryHeaders(const SipMessage& message)
 {
     // §8.1.1: Max-Forwards is also mandatory in requests, but RFC 2543 peers omit it
     // (RFC 4475 inv2543), so its absence is tolerated.
-    // One pass over the lines: the first five must be present, the first four and the last
-    // two may appear once only (two different values leave the element no way to tell which
-    // is meant, RFC 4475 multi01, mcl01).
-    static constexpr std::array<std::string_view, 7> kNames = {
-        "To", "From", "Call-ID", "CSeq", "Via", "Max-Forwards", "Content-Length"};
-    std::array<std::size_t, kNames.size()> counts{};
+    // Counted in one pass over the lines. Once only: two different values leave the element
+    // no way to tell which is meant (RFC 4475 multi01, mcl01).
+    struct Rule
+    {
+        std::string_view name;
+        bool required;
+        bool once;
+    };
+    static constexpr std::array<Rule, 7> kRules = {{{"To", true, true},
+                                                    {"From", true, true},
+                                                    {"Call-ID", true, true},
+                                                    {"CSeq", true, true},
+                                                    {"Via", true, false},
+                                                    {"Max-Forwards", false, true},
+                                                    {"Content-Length", false, true}}};
+    std::array<std::size_t, kRules.size()> counts{};
     for (const HeaderField& field : message.Headers())
     {
-        for (std::size_t i = 0; i < kNames.size(); ++i)
+        for (std::size_t i = 0; i < kRules.size(); ++i)
         {
-            if (HeaderNameEquals(field.name, kNames[i]))
+            if (HeaderNameEquals(field.name, kRules[i].name))
             {
                 ++counts[i];
                 break;
             }
         }
     }
-    for (std::size_t i = 0; i < 5; ++i)
+    for (std::size_t i = 0; i < kRules.size(); ++i)
     {
-        if (counts[i] == 0)
+        if (kRules[i].required && counts[i] == 0)
         {
-            return MakeError("missing " + std::string(kNames[i]) + " header");
+            return MakeError("missing " + std::string(kRules[i].name) + " header");
         }
     }
-    for (std::size_t i = 0; i < kNames.size(); ++i)
+    for (std::size_t i = 0; i < kRules.size(); ++i)
     {
-        if (i != 4 && counts[i] > 1)
+        if (kRules[i].once && counts[i] > 1)
         {
-            return MakeError("multiple " + std::string(kNames[i]) + " headers");
+            return MakeError("multiple " + std::string(kRules[i].name) + " headers");
         }
     }
     return std::nullopt;

@@ -11,11 +11,6 @@
 namespace sipsim
 {
 
-namespace
-{
-
-} // namespace
-
 bool
 HasCookie(std::string_view branch)
 {
@@ -97,10 +92,7 @@ StampReceived(SipMessage request, const Via& topVia, const Address& from)
     }
     if (changed)
     {
-        request.RemoveFirstValue("Via");
-        request.Prepend("Via", via.ToString());
-        // The new top Via is `via` itself: spare the next reader a re-parse.
-        request.RememberTopVia(std::make_shared<const Via>(std::move(via)));
+        ReplaceTopVia(request, std::move(via));
     }
     return request;
 }

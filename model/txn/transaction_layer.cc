@@ -211,10 +211,8 @@ TransactionLayer::SendRequest(TimePoint now, SipMessage request, const Address& 
     {
         Via branched = *topVia;
         SetParam(branched.params, "branch", MakeBranch(m_random));
-        request.RemoveFirstValue("Via");
-        request.Prepend("Via", branched.ToString());
-        topVia = std::make_shared<const Via>(std::move(branched));
-        request.RememberTopVia(topVia);
+        ReplaceTopVia(request, std::move(branched));
+        topVia = TopVia(request);
     }
     std::string key = std::string(topVia->Branch()) + ";" + request.Method();
     if (m_clientIndex.count(key) != 0)
