@@ -8,6 +8,7 @@
 #include "registrar.h"
 #include "sip/endpoint.h"
 #include "sip/message.h"
+#include "sip/validated_lines.h"
 #include "txn/transaction_layer.h"
 
 #include <cstddef>

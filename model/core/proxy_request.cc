@@ -48,9 +48,7 @@ Proxy::OnRequest(TimePoint now, const SipMessage& received, const Incoming& in)
         Respond(now, in, received, 416);
         return;
     }
-    const auto topVia = TopVia(received);
-    const std::string loopHash =
-        m_config.loopDetection && topVia ? LoopHash(received, *topVia) : std::string();
+    const std::string loopHash = m_config.loopDetection ? LoopHash(received) : std::string();
 
     // §16.4 on a working copy; responses are built from `received`.
     SipMessage request = received;
@@ -63,10 +61,11 @@ Proxy::OnRequest(TimePoint now, const SipMessage& received, const Incoming& in)
     }
 
     // Requests for this element itself: REGISTER for the registrar, OPTIONS to us.
-    auto ruri = SipUri::Parse(request.RequestUri());
-    if (!ruri.Ok())
+    const auto ruri = RequestSipUri(request);
+    if (!ruri)
     {
-        Emit(now, ProxyEventKind::RequestRejected, received, 400, ruri.Error().reason);
+        Emit(now, ProxyEventKind::RequestRejected, received, 400,
+             SipUri::Parse(request.RequestUri()).Error().reason);
         Respond(now, in, received, 400, "Bad Request-URI");
         return;
     }
@@ -317,8 +316,8 @@ std::vector<std::string>
 Proxy::DetermineTargets(TimePoint now, const SipMessage& request, int& errorCode)
 {
     const std::string& requestUri = request.RequestUri();
-    auto uri = SipUri::Parse(requestUri);
-    if (!uri.Ok())
+    const auto uri = RequestSipUri(request);
+    if (!uri)
     {
         errorCode = IsSipScheme(requestUri) ? 400 : 416;
         return {};

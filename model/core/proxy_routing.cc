@@ -116,8 +116,8 @@ PreprocessRoute(SipMessage& request, const ProxyConfig& config, std::string& err
     }
     if (IsSipScheme(request.RequestUri()))
     {
-        auto ruri = SipUri::Parse(request.RequestUri());
-        if (ruri.Ok() && IsOwnUri(*ruri, config))
+        const auto ruri = RequestSipUri(request);
+        if (ruri && IsOwnUri(*ruri, config))
         {
             // A strict router put our Record-Route URI into the Request-URI; the real
             // target travels as the last Route value (§16.4, §12.2.1.1).
@@ -297,8 +297,8 @@ NextHopAddress(const SipMessage& copy, const ProxyConfig& config)
             return ResolveUri(*top, config);
         }
     }
-    auto uri = SipUri::Parse(copy.RequestUri());
-    if (!uri.Ok())
+    const auto uri = RequestSipUri(copy);
+    if (!uri)
     {
         return std::nullopt;
     }

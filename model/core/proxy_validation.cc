@@ -80,11 +80,11 @@ MayBeOwnVia(std::string_view text, const ProxyConfig& config)
 } // namespace
 
 std::string
-LoopHash(const SipMessage& request, const Via& receivedTopVia)
+LoopHash(const SipMessage& request, std::string_view receivedTopVia)
 {
     Fnv1a hash;
     hash.Line(HeaderTag(request, "From")).Line(CallIdView(request)).Line(CSeqNumber(request));
-    hash.Line(request.RequestUri()).Add(receivedTopVia.ToString());
+    hash.Line(request.RequestUri()).Add(receivedTopVia);
     for (const HeaderField& field : request.Headers())
     {
         if (!HeaderNameEquals(field.name, "Route"))
@@ -98,6 +98,14 @@ LoopHash(const SipMessage& request, const Via& receivedTopVia)
         }
     }
     return hash.Hex();
+}
+
+std::string
+LoopHash(const SipMessage& request)
+{
+    const std::string* via = request.Get("Via");
+    const auto top = via ? FirstHeaderListElement(*via) : std::nullopt;
+    return top ? LoopHash(request, *top) : std::string();
 }
 
 bool
@@ -135,12 +143,7 @@ DetectLoop(const SipMessage& request, const ProxyConfig& config)
         {
             continue;
         }
-        const auto below = Via::Parse(vias[i + 1]);
-        if (!below.Ok())
-        {
-            return false;
-        }
-        if (branch.substr(dot + 1) == LoopHash(request, *below))
+        if (branch.substr(dot + 1) == LoopHash(request, vias[i + 1]))
         {
             return true;
         }

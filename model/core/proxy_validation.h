@@ -16,8 +16,12 @@ namespace sipsim
 /// Via that was on top when we received it, and the Route set as received. To tag,
 /// Proxy-Require and Proxy-Authorization are left out so that a CANCEL and the ACK for a
 /// non-2xx (which lack them or carry another To tag) hash like their INVITE, as the
-/// stateless branch rule needs (§16.11). 16 hex digits.
-std::string LoopHash(const SipMessage& request, const Via& receivedTopVia);
+/// stateless branch rule needs (§16.11). The top Via enters as its text: the hop below
+/// forwards it unchanged, so the loop check hashes the same bytes without parsing them.
+/// 16 hex digits.
+std::string LoopHash(const SipMessage& request, std::string_view receivedTopVia);
+/// LoopHash with the request's own top Via element; empty when it has no Via.
+std::string LoopHash(const SipMessage& request);
 
 /// Whether `via` is one we insert: our host name or address with our port.
 bool IsOwnVia(const Via& via, const ProxyConfig& config);

@@ -127,8 +127,8 @@ InspectRequest(const SipMessage& request, const UasCapabilities& caps, bool inDi
         {
             return UasRejection{416, "Unsupported URI Scheme", {}};
         }
-        auto uri = SipUri::Parse(request.RequestUri());
-        if (!uri.Ok())
+        const auto uri = RequestSipUri(request);
+        if (!uri)
         {
             return UasRejection{400, "Bad Request (malformed Request-URI)", {}};
         }

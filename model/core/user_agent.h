@@ -5,6 +5,7 @@
 #include "dialog.h"
 #include "sip/endpoint.h"
 #include "sip/message.h"
+#include "sip/validated_lines.h"
 #include "txn/transaction_layer.h"
 #include "ua_auth.h"
 #include "ua_timers.h"

@@ -146,6 +146,22 @@ ReplaceTopVia(SipMessage& message, Via via)
     PushTopVia(message, std::move(via));
 }
 
+std::shared_ptr<const SipUri>
+RequestSipUri(const SipMessage& request)
+{
+    if (request.HasParsedRequestUri())
+    {
+        return request.ParsedRequestUri();
+    }
+    std::shared_ptr<const SipUri> uri;
+    if (auto parsed = SipUri::Parse(request.RequestUri()))
+    {
+        uri = std::make_shared<const SipUri>(std::move(parsed).Value());
+    }
+    request.RememberRequestUri(uri);
+    return uri;
+}
+
 Result<NameAddr>
 GetFrom(const SipMessage& message)
 {

@@ -132,6 +132,9 @@ std::shared_ptr<const Via> TopVia(const SipMessage& message);
 void PushTopVia(SipMessage& message, Via via);
 /// Replaces the top Via element by `via` (RemoveFirstValue, then PushTopVia).
 void ReplaceTopVia(SipMessage& message, Via via);
+/// The Request-URI as a SIP URI, parsed once per value (see SipMessage::ParsedRequestUri);
+/// null for another scheme or a malformed URI (SipUri::Parse gives the reason).
+std::shared_ptr<const SipUri> RequestSipUri(const SipMessage& request);
 Result<NameAddr> GetFrom(const SipMessage& message);
 /// The tag parameter of a From or To value, as a view into it: NameAddr::Parse(value)->Tag()
 /// without building the NameAddr (transaction, dialog and loop keys read it per message).

@@ -9,7 +9,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -17,6 +16,7 @@ namespace sipsim
 {
 
 struct Via;
+struct SipUri;
 
 /// One header line as it appears on the wire after unfolding. The name is stored in its
 /// canonical long form for headers we know ("v" and "via" become "Via"); unknown header
@@ -91,7 +91,12 @@ public:
     const std::string& Method() const { return m_method; }
     const std::string& RequestUri() const { return m_requestUri; }
     void SetMethod(std::string method) { m_method = std::move(method); }
-    void SetRequestUri(std::string uri) { m_requestUri = std::move(uri); }
+    void SetRequestUri(std::string uri)
+    {
+        m_requestUri = std::move(uri);
+        m_requestSipUri.reset();
+        m_requestUriParsed = false;
+    }
 
     // Status line (meaningful for responses only).
     int StatusCode() const { return m_statusCode; }
@@ -160,6 +165,17 @@ public:
         m_topViaParsed = true;
     }
 
+    /// The Request-URI parsed at most once per value, like the top Via: validation, the
+    /// proxy's routing and target set, and the UAS checks all read it. Set by RequestSipUri()
+    /// (headers.h); copies share it; SetRequestUri drops it.
+    bool HasParsedRequestUri() const { return m_requestUriParsed; }
+    const std::shared_ptr<const SipUri>& ParsedRequestUri() const { return m_requestSipUri; }
+    void RememberRequestUri(std::shared_ptr<const SipUri> uri) const
+    {
+        m_requestSipUri = std::move(uri);
+        m_requestUriParsed = true;
+    }
+
 private:
     static const std::vector<HeaderField>& NoHeaders();
     /// The header lines, unshared first: copies of a message share them until one changes
@@ -189,27 +205,12 @@ private:
     std::string m_body;
     mutable std::shared_ptr<const Via> m_topVia; ///< null with m_topViaParsed: none or malformed
     mutable bool m_topViaParsed = false;
+    /// null with m_requestUriParsed: not a sip:/sips: URI, or malformed
+    mutable std::shared_ptr<const SipUri> m_requestSipUri;
+    mutable bool m_requestUriParsed = false;
 };
 
-/// Header lines that already passed ValidateSemantics at one element. The checks are pure
-/// functions of the line, and an element meets the same From, To, Call-ID, Contact, Route,
-/// Record-Route and lower Via lines again and again (in a request, its retransmissions and
-/// its responses), so a remembered line is not checked again: same verdicts, less work.
-/// Bounded: everything is forgotten once `capacity` lines are held.
-class ValidatedLines
-{
-public:
-    explicit ValidatedLines(std::size_t capacity) : m_capacity(capacity) {}
-    bool Contains(uint8_t kind, std::string_view value) const;
-    void Add(uint8_t kind, std::string_view value);
-    std::size_t Size() const { return m_lines.size(); }
-
-private:
-    static uint64_t Key(uint8_t kind, std::string_view value);
-    /// Hash -> kind and the exact value: a hash match alone never counts.
-    std::unordered_map<uint64_t, std::pair<uint8_t, std::string>> m_lines;
-    std::size_t m_capacity;
-};
+class ValidatedLines; // validated_lines.h
 
 /// How strict the parser is about framing.
 enum class Framing

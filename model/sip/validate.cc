@@ -3,6 +3,7 @@
 
 #include "abnf.h"
 #include "headers.h"
+#include "validated_lines.h"
 
 #include <array>
 
@@ -175,6 +176,7 @@ CheckRequestLine(const SipMessage& message)
         {
             return MakeError("Request-URI: URI headers are not allowed");
         }
+        message.RememberRequestUri(std::make_shared<const SipUri>(std::move(sip).Value()));
         return std::nullopt;
     }
     // Other schemes are legal here; the core answers 416 (RFC 4475 unkscm, novelsc).
@@ -390,29 +392,6 @@ CheckHeader(const SipMessage& message, Kind kind, std::string_view value)
 }
 
 } // namespace
-
-uint64_t
-ValidatedLines::Key(uint8_t kind, std::string_view value)
-{
-    return std::hash<std::string_view>{}(value)*31 + kind;
-}
-
-bool
-ValidatedLines::Contains(uint8_t kind, std::string_view value) const
-{
-    const auto it = m_lines.find(Key(kind, value));
-    return it != m_lines.end() && it->second.first == kind && it->second.second == value;
-}
-
-void
-ValidatedLines::Add(uint8_t kind, std::string_view value)
-{
-    if (m_lines.size() >= m_capacity)
-    {
-        m_lines.clear();
-    }
-    m_lines[Key(kind, value)] = {kind, std::string(value)};
-}
 
 std::optional<ParseError>
 ValidateSemantics(const SipMessage& message, ValidatedLines* seen)

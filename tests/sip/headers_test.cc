@@ -707,5 +707,40 @@ TEST(TopVia, ParsedOnceAndForgottenWhenViaLinesChange)
     EXPECT_EQ(TopVia(m)->transport, "TCP");
 }
 
+TEST(RequestSipUri, ParsedOnceSharedByCopiesAndDroppedWithTheUri)
+{
+    auto parsed = ParseMessage("INVITE sip:bob@biloxi.example.com;transport=udp SIP/2.0\r\n"
+                               "Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK1\r\n"
+                               "CSeq: 1 INVITE\r\n\r\n");
+    ASSERT_TRUE(parsed.Ok()) << parsed.Error().reason;
+    SipMessage m = *parsed;
+    EXPECT_TRUE(m.HasParsedRequestUri()); // validation parsed it
+    const auto first = RequestSipUri(m);
+    ASSERT_NE(first, nullptr);
+    EXPECT_EQ(*first, *SipUri::Parse(m.RequestUri()));
+    EXPECT_EQ(RequestSipUri(m), first); // the same object: not parsed again
+    const SipMessage copy = m;
+    EXPECT_EQ(RequestSipUri(copy), first);
+    m.Set("Max-Forwards", "69"); // headers do not touch it
+    EXPECT_EQ(RequestSipUri(m), first);
+
+    m.SetRequestUri("sip:carol@chicago.example.com");
+    ASSERT_NE(RequestSipUri(m), nullptr);
+    EXPECT_EQ(RequestSipUri(m)->host, "chicago.example.com");
+    EXPECT_EQ(first->host, "biloxi.example.com"); // earlier readers keep what they read
+    EXPECT_EQ(RequestSipUri(copy), first);        // and so does the copy
+
+    m.SetRequestUri("tel:+1-212-555-0101"); // another scheme
+    EXPECT_EQ(RequestSipUri(m), nullptr);
+    m.SetRequestUri("sip:bad host@example.com"); // malformed
+    EXPECT_EQ(RequestSipUri(m), nullptr);
+    EXPECT_FALSE(SipUri::Parse(m.RequestUri()).Ok());
+    // A message built without parsing has no memo until the first reader.
+    const SipMessage built = SipMessage::MakeRequest("OPTIONS", "sip:p1.example.com");
+    EXPECT_FALSE(built.HasParsedRequestUri());
+    ASSERT_NE(RequestSipUri(built), nullptr);
+    EXPECT_TRUE(built.HasParsedRequestUri());
+}
+
 } // namespace
 } // namespace sipsim

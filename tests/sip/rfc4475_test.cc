@@ -1,6 +1,7 @@
 // The 49 RFC 4475 torture messages with the verdicts listed in shared/notes/reference-facts.md.
 #include "sip/headers.h"
 #include "sip/message.h"
+#include "sip/validated_lines.h"
 
 #include <fstream>
 #include <gtest/gtest.h>
