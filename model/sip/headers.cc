@@ -142,8 +142,8 @@ PushTopVia(SipMessage& message, Via via)
 void
 ReplaceTopVia(SipMessage& message, Via via)
 {
-    message.RemoveFirstValue("Via");
-    PushTopVia(message, std::move(via));
+    message.ReplaceFirstValue("Via", via.ToString());
+    message.RememberTopVia(std::make_shared<const Via>(std::move(via)));
 }
 
 std::shared_ptr<const SipUri>

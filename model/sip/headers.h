@@ -130,7 +130,8 @@ std::shared_ptr<const Via> TopVia(const SipMessage& message);
 /// Puts `via` on top of the message's Via lines and remembers it as the parsed top Via, so
 /// the next reader does not parse the text just written.
 void PushTopVia(SipMessage& message, Via via);
-/// Replaces the top Via element by `via` (RemoveFirstValue, then PushTopVia).
+/// Replaces the top Via element by `via` where it stands (a stamped Via keeps its place
+/// at the top of the message, §7.3.1) and remembers it parsed.
 void ReplaceTopVia(SipMessage& message, Via via);
 /// The Request-URI as a SIP URI, parsed once per value (see SipMessage::ParsedRequestUri);
 /// null for another scheme or a malformed URI (SipUri::Parse gives the reason).

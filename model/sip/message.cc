@@ -531,6 +531,37 @@ SipMessage::RemoveFirstValue(std::string_view name)
     return false;
 }
 
+void
+SipMessage::ReplaceFirstValue(std::string_view name, std::string value)
+{
+    Touch(name);
+    std::vector<HeaderField>& headers = WritableHeaders();
+    for (auto it = headers.begin(); it != headers.end(); ++it)
+    {
+        if (!HeaderNameEquals(it->name, name))
+        {
+            continue;
+        }
+        const std::size_t comma = FindTopLevelComma(it->value, 0);
+        const std::string_view rest =
+            comma == std::string_view::npos
+                ? std::string_view()
+                : lex::TrimWsp(std::string_view(it->value).substr(comma + 1));
+        if (rest.empty())
+        {
+            it->name = CanonicalHeaderName(name);
+            it->value = std::move(value);
+        }
+        else
+        {
+            it->value = std::string(rest);
+            headers.insert(it, HeaderField{CanonicalHeaderName(name), std::move(value)});
+        }
+        return;
+    }
+    headers.push_back(HeaderField{CanonicalHeaderName(name), std::move(value)});
+}
+
 const std::vector<HeaderField>&
 SipMessage::NoHeaders()
 {

@@ -135,6 +135,10 @@ public:
     /// Removes the first element of a list-valued header (e.g. the top Via), dropping the
     /// line when it becomes empty. Returns false if there was none.
     bool RemoveFirstValue(std::string_view name);
+    /// Replaces the first element of a list-valued header where it stands: the line's value
+    /// when it holds one element, else a line of its own just above the rest of that line.
+    /// Appends a line when there is none.
+    void ReplaceFirstValue(std::string_view name, std::string value);
 
     const std::string& Body() const { return m_body; }
     /// Sets the body and the Content-Length header to match.

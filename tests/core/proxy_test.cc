@@ -35,6 +35,30 @@ TEST_F(ProxyTest, ForwardsInviteToRegisteredContactWithViaRecordRouteAndMaxForwa
     EXPECT_EQ(proxy->Counters().requestsForwarded.at("INVITE"), 1u);
 }
 
+TEST_F(ProxyTest, StampedViaKeepsItsPlaceAtTheTop)
+{
+    Build();
+    SipMessage request = MakeRequest("INVITE", "sip:bob@example.com", "z9hG4bKa2");
+    // A host name in sent-by: the proxy adds received= (§18.2.1).
+    request.Set("Via", "SIP/2.0/UDP client.example.com:5060;branch=z9hG4bKa2");
+    Send(request);
+    net.RunFor(Milliseconds(100));
+
+    ASSERT_EQ(callee.Requests("INVITE").size(), 1u);
+    const SipMessage forwarded = callee.Requests("INVITE")[0];
+    auto vias = GetVias(forwarded);
+    ASSERT_TRUE(vias.Ok());
+    ASSERT_EQ(vias->size(), 2u);
+    EXPECT_EQ((*vias)[1].Received(), "192.0.2.101");
+    // §7.3.1: Via belongs at the top; the stamp must not move the caller's Via (and the
+    // proxy's above it) below the other headers.
+    const std::vector<HeaderField>& lines = forwarded.Headers();
+    ASSERT_GE(lines.size(), 3u);
+    EXPECT_EQ(lines[0].name, "Via");
+    EXPECT_EQ(lines[1].name, "Via");
+    EXPECT_EQ(lines[2].name, "Max-Forwards");
+}
+
 TEST_F(ProxyTest, AddsMaxForwardsSeventyWhenAbsent)
 {
     Build();

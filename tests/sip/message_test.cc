@@ -591,6 +591,38 @@ TEST(SipMessage, RemoveFirstValue)
     EXPECT_TRUE(m.Headers().empty());
 }
 
+TEST(SipMessage, ReplaceFirstValueKeepsThePlace)
+{
+    SipMessage m = SipMessage::MakeRequest("OPTIONS", "sip:a@b");
+    m.Add("v", "SIP/2.0/UDP a");
+    m.Add("Max-Forwards", "70");
+    m.Add("Via", "SIP/2.0/UDP b, SIP/2.0/UDP c");
+
+    // A line of one element: replaced in place, under the canonical name.
+    m.ReplaceFirstValue("Via", "SIP/2.0/UDP a;received=192.0.2.1");
+    ASSERT_EQ(m.Headers().size(), 3u);
+    EXPECT_EQ(m.Headers()[0], (HeaderField{"Via", "SIP/2.0/UDP a;received=192.0.2.1"}));
+    EXPECT_EQ(m.Headers()[1].name, "Max-Forwards");
+
+    // A line of several: the first becomes a line of its own right above the rest.
+    m.Remove("Via");
+    m.Add("Via", "SIP/2.0/UDP b;x=\"q,r\" , SIP/2.0/UDP c");
+    m.Add("Route", "<sip:p1;lr>");
+    m.ReplaceFirstValue("v", "SIP/2.0/UDP b2");
+    ASSERT_EQ(m.Headers().size(), 4u);
+    EXPECT_EQ(m.Headers()[0].name, "Max-Forwards");
+    EXPECT_EQ(m.Headers()[1], (HeaderField{"Via", "SIP/2.0/UDP b2"}));
+    EXPECT_EQ(m.Headers()[2], (HeaderField{"Via", "SIP/2.0/UDP c"}));
+    EXPECT_EQ(m.Headers()[3].name, "Route");
+
+    // None yet: appended.
+    SipMessage empty = SipMessage::MakeRequest("OPTIONS", "sip:a@b");
+    empty.Add("Max-Forwards", "70");
+    empty.ReplaceFirstValue("Via", "SIP/2.0/UDP d");
+    ASSERT_EQ(empty.Headers().size(), 2u);
+    EXPECT_EQ(empty.Headers()[1], (HeaderField{"Via", "SIP/2.0/UDP d"}));
+}
+
 TEST(SipMessage, EqualityCoversEveryPart)
 {
     auto base = ParseMessage(Request("Content-Length: 2\r\n", "ab"));
