@@ -155,11 +155,18 @@ ScanQuotedString(std::string_view text, std::size_t pos, std::string* content)
     {
         return std::string_view::npos;
     }
+    // The content is copied in runs between escapes: digest parameters are long and
+    // rarely escaped, and a push_back per character dominated parsing them.
+    std::size_t runStart = pos + 1;
     for (std::size_t i = pos + 1; i < text.size(); ++i)
     {
         auto c = static_cast<unsigned char>(text[i]);
         if (c == '"')
         {
+            if (content)
+            {
+                content->append(text.substr(runStart, i - runStart));
+            }
             return i + 1;
         }
         if (c == '\\')
@@ -176,9 +183,11 @@ ScanQuotedString(std::string_view text, std::size_t pos, std::string* content)
             }
             if (content)
             {
+                content->append(text.substr(runStart, i - runStart));
                 content->push_back(static_cast<char>(next));
             }
             ++i;
+            runStart = i + 1;
             continue;
         }
         // qdtext = LWS / %x21 / %x23-5B / %x5D-7E / UTF8-NONASCII
@@ -186,10 +195,6 @@ ScanQuotedString(std::string_view text, std::size_t pos, std::string* content)
         if (!qdtext)
         {
             return std::string_view::npos;
-        }
-        if (content)
-        {
-            content->push_back(static_cast<char>(c));
         }
     }
     return std::string_view::npos;
@@ -199,18 +204,27 @@ std::string
 Quote(std::string_view text)
 {
     std::string out;
-    out.reserve(text.size() + 2);
-    out.push_back('"');
-    for (char c : text)
-    {
-        if (c == '"' || c == '\\')
-        {
-            out.push_back('\\');
-        }
-        out.push_back(c);
-    }
-    out.push_back('"');
+    AppendQuoted(out, text);
     return out;
+}
+
+void
+AppendQuoted(std::string& out, std::string_view text)
+{
+    out.reserve(out.size() + text.size() + 2);
+    out.push_back('"');
+    std::size_t runStart = 0;
+    for (std::size_t i = 0; i < text.size(); ++i)
+    {
+        if (text[i] == '"' || text[i] == '\\')
+        {
+            out.append(text.substr(runStart, i - runStart));
+            out.push_back('\\');
+            runStart = i;
+        }
+    }
+    out.append(text.substr(runStart));
+    out.push_back('"');
 }
 
 bool

@@ -216,6 +216,8 @@ std::size_t ScanQuotedString(std::string_view text, std::size_t pos,
 
 /// Quotes text as a quoted-string, escaping '"' and '\'.
 std::string Quote(std::string_view text);
+/// Quote(text) appended to out.
+void AppendQuoted(std::string& out, std::string_view text);
 
 bool IsIPv4Address(std::string_view text);
 /// IPv6address without brackets: hex groups with at most one "::" and an optional

@@ -1,6 +1,8 @@
 #include "abnf.h"
 #include "headers.h"
 
+#include <algorithm>
+
 namespace sipsim
 {
 
@@ -64,6 +66,7 @@ AuthHeader::Parse(std::string_view text)
         return MakeError("auth: missing scheme");
     }
     header.scheme = std::string(text.substr(0, pos));
+    header.params.reserve(10); // digest credentials carry ten
     std::size_t next = SkipWs(text, pos);
     if (next == pos || next >= text.size())
     {
@@ -105,7 +108,10 @@ AuthHeader::Parse(std::string_view text)
             param.value = std::string(text.substr(pos, end - pos));
             pos = end;
         }
-        if (header.Get(param.name))
+        const bool duplicate =
+            std::any_of(header.params.begin(), header.params.end(),
+                        [&](const AuthParam& seen) { return EqualsNoCase(seen.name, param.name); });
+        if (duplicate)
         {
             return MakeError("auth: duplicate parameter '" + param.name + "'");
         }
@@ -133,13 +139,27 @@ AuthHeader::Parse(std::string_view text)
 std::string
 AuthHeader::ToString() const
 {
-    std::string out = scheme;
+    std::size_t size = scheme.size();
+    for (const AuthParam& param : params)
+    {
+        size += param.name.size() + param.value.size() + 6; // ", " '=' quotes, few escapes
+    }
+    std::string out;
+    out.reserve(size);
+    out += scheme;
     for (std::size_t i = 0; i < params.size(); ++i)
     {
         out += i == 0 ? " " : ", ";
         out += params[i].name;
         out.push_back('=');
-        out += params[i].quoted ? Quote(params[i].value) : params[i].value;
+        if (params[i].quoted)
+        {
+            AppendQuoted(out, params[i].value);
+        }
+        else
+        {
+            out += params[i].value;
+        }
     }
     return out;
 }
