@@ -81,11 +81,13 @@ def main():
     ctx = sections.Context(root, os.path.abspath(args.build_dir), out_dir, args.quick, sys.stdout)
     ctx.max_calls = args.max_calls
     ctx.repeats = args.repeats
+    large_pages = os.environ.get("MIMALLOC_LARGE_OS_PAGES", "0")
     print(f"sipsim bench ({'quick' if args.quick else 'full'}): {platform.node()}, "
-          f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}; results in {out_dir}")
+          f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}, "
+          f"MIMALLOC_LARGE_OS_PAGES={large_pages}; results in {out_dir}")
 
     results = {"quick": args.quick, "cpus": os.cpu_count(), "started": time.time(),
-               "load_start": load_average()}
+               "load_start": load_average(), "mimalloc_large_os_pages": large_pages}
     started = time.perf_counter()
     try:
         for name in ALL:
