@@ -25,9 +25,9 @@ ValidatedLines::Probe(uint64_t hash, uint8_t kind, std::string_view value) const
     for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask)
     {
         const Slot& slot = m_slots[i];
-        if (!slot.used ||
-            (slot.hash == hash && slot.kind == kind && slot.length == value.size() &&
-             std::memcmp(m_arena.data() + slot.offset, value.data(), value.size()) == 0))
+        if (!slot.used || (slot.hash == hash && slot.kind == kind && slot.length == value.size() &&
+                           (value.empty() || std::memcmp(m_arena.data() + slot.offset, value.data(),
+                                                         value.size()) == 0)))
         {
             return i;
         }
