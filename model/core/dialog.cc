@@ -40,13 +40,6 @@ CSeqNumber(const SipMessage& message)
 }
 
 std::string
-CallIdOf(const SipMessage& message)
-{
-    auto callId = GetCallId(message);
-    return callId.Ok() ? *callId : std::string();
-}
-
-std::string
 ValueOf(const SipMessage& message, std::string_view name)
 {
     const std::string* value = message.Get(name);
@@ -102,7 +95,7 @@ Dialog
 MakeUacDialog(const SipMessage& request, const SipMessage& response)
 {
     Dialog dialog;
-    dialog.callId = CallIdOf(request);
+    dialog.callId = std::string(CallIdView(request));
     dialog.localTag = HeaderTag(request, "From");
     dialog.remoteTag = HeaderTag(response, "To");
     dialog.localUri = WithoutTag(ValueOf(request, "From"));
@@ -122,7 +115,7 @@ Dialog
 MakeUasDialog(const SipMessage& request, const std::string& localTag)
 {
     Dialog dialog;
-    dialog.callId = CallIdOf(request);
+    dialog.callId = std::string(CallIdView(request));
     dialog.localTag = localTag;
     dialog.remoteTag = HeaderTag(request, "From");
     dialog.localUri = WithoutTag(ValueOf(request, "To"));

@@ -47,19 +47,6 @@ private:
     uint64_t m_hash = 0xcbf29ce484222325ULL;
 };
 
-/// The Call-ID as GetCallId returns it (trimmed, checked), as a view; empty when invalid.
-std::string_view
-CallIdView(const SipMessage& request)
-{
-    const std::string* value = request.Get("Call-ID");
-    if (!value)
-    {
-        return {};
-    }
-    const std::string_view id = abnf::TrimWs(*value);
-    return abnf::IsCallId(id) ? id : std::string_view();
-}
-
 std::string
 CSeqNumber(const SipMessage& request)
 {

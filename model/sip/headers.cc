@@ -230,6 +230,18 @@ GetCallId(const SipMessage& message)
     return std::string(id);
 }
 
+std::string_view
+CallIdView(const SipMessage& message)
+{
+    const std::string* value = message.Get("Call-ID");
+    if (!value)
+    {
+        return {};
+    }
+    const std::string_view id = TrimWs(*value);
+    return IsCallId(id) ? id : std::string_view();
+}
+
 Result<int>
 GetMaxForwards(const SipMessage& message)
 {

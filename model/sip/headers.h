@@ -147,6 +147,9 @@ Result<NameAddr> GetTo(const SipMessage& message);
 Result<CSeq> GetCSeq(const SipMessage& message);
 /// The Call-ID, or an error when absent.
 Result<std::string> GetCallId(const SipMessage& message);
+/// GetCallId's value as a view into the message, without the copy; empty when the header is
+/// missing or invalid (keys and hashes read it per message).
+std::string_view CallIdView(const SipMessage& message);
 /// Max-Forwards value (0..255), or an error when absent or malformed.
 Result<int> GetMaxForwards(const SipMessage& message);
 /// Expires header (delta-seconds).

@@ -707,6 +707,20 @@ TEST(TopVia, ParsedOnceAndForgottenWhenViaLinesChange)
     EXPECT_EQ(TopVia(m)->transport, "TCP");
 }
 
+TEST(CallIdView, AgreesWithGetCallId)
+{
+    SipMessage m = SipMessage::MakeRequest("OPTIONS", "sip:b@example.com");
+    EXPECT_EQ(CallIdView(m), "");
+    EXPECT_FALSE(GetCallId(m).Ok());
+    m.Add("i", "  a84b4c76e66710@pc33.atlanta.example.com ");
+    ASSERT_TRUE(GetCallId(m).Ok());
+    EXPECT_EQ(CallIdView(m), *GetCallId(m));
+    EXPECT_EQ(CallIdView(m), "a84b4c76e66710@pc33.atlanta.example.com");
+    m.Set("Call-ID", "two words");
+    EXPECT_FALSE(GetCallId(m).Ok());
+    EXPECT_EQ(CallIdView(m), "");
+}
+
 TEST(RequestSipUri, ParsedOnceSharedByCopiesAndDroppedWithTheUri)
 {
     auto parsed = ParseMessage("INVITE sip:bob@biloxi.example.com;transport=udp SIP/2.0\r\n"
