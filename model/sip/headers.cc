@@ -29,6 +29,14 @@ ParseAddressHeader(const SipMessage& message, std::string_view name)
     return addr;
 }
 
+/// A Call-ID value trimmed, or empty when it is not word ["@" word].
+std::string_view
+ValidCallId(std::string_view value)
+{
+    const std::string_view id = TrimWs(value);
+    return IsCallId(id) ? id : std::string_view();
+}
+
 } // namespace
 
 Result<CSeq>
@@ -222,8 +230,8 @@ GetCallId(const SipMessage& message)
     {
         return MakeError("missing Call-ID header");
     }
-    std::string_view id = TrimWs(*value);
-    if (!IsCallId(id))
+    const std::string_view id = ValidCallId(*value);
+    if (id.empty())
     {
         return MakeError("Call-ID: not a word [\"@\" word]");
     }
@@ -234,12 +242,7 @@ std::string_view
 CallIdView(const SipMessage& message)
 {
     const std::string* value = message.Get("Call-ID");
-    if (!value)
-    {
-        return {};
-    }
-    const std::string_view id = TrimWs(*value);
-    return IsCallId(id) ? id : std::string_view();
+    return value ? ValidCallId(*value) : std::string_view();
 }
 
 Result<int>

@@ -220,6 +220,15 @@ FindTopLevelComma(std::string_view value, std::size_t from)
     return std::string_view::npos;
 }
 
+/// What follows the first element of a list value (trimmed); empty when it has only one.
+std::string_view
+AfterFirstElement(std::string_view value)
+{
+    const std::size_t comma = FindTopLevelComma(value, 0);
+    return comma == std::string_view::npos ? std::string_view()
+                                           : lex::TrimWsp(value.substr(comma + 1));
+}
+
 /// Appends the trimmed top-level elements of a list value. Empty elements ("a,,b") are
 /// kept: SIP lists do not allow them, so the typed parsers must see them to reject them.
 void
@@ -514,10 +523,7 @@ SipMessage::RemoveFirstValue(std::string_view name)
         {
             continue;
         }
-        std::size_t comma = FindTopLevelComma(it->value, 0);
-        std::string_view rest = comma == std::string_view::npos
-                                    ? std::string_view()
-                                    : lex::TrimWsp(std::string_view(it->value).substr(comma + 1));
+        const std::string_view rest = AfterFirstElement(it->value);
         if (rest.empty())
         {
             headers.erase(it);
@@ -542,11 +548,7 @@ SipMessage::ReplaceFirstValue(std::string_view name, std::string value)
         {
             continue;
         }
-        const std::size_t comma = FindTopLevelComma(it->value, 0);
-        const std::string_view rest =
-            comma == std::string_view::npos
-                ? std::string_view()
-                : lex::TrimWsp(std::string_view(it->value).substr(comma + 1));
+        const std::string_view rest = AfterFirstElement(it->value);
         if (rest.empty())
         {
             it->name = CanonicalHeaderName(name);
