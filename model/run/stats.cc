@@ -168,7 +168,13 @@ NearestRankPercentile(const std::vector<int64_t>& sorted, double p)
 double
 StudentT975(std::size_t degreesOfFreedom)
 {
-    const boost::math::students_t dist(static_cast<double>(degreesOfFreedom));
+    // In double, not promoted to long double: valgrind (callgrind profiles of the simulator)
+    // computes long double at double precision, and Boost's long double erfc_inv
+    // initialiser then overflows at start-up. The quantile differs by at most one ulp.
+    using DoublePolicy =
+        boost::math::policies::policy<boost::math::policies::promote_double<false>>;
+    const boost::math::students_t_distribution<double, DoublePolicy> dist(
+        static_cast<double>(degreesOfFreedom));
     return boost::math::quantile(dist, 0.975);
 }
 
