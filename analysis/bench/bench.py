@@ -38,8 +38,12 @@ def summary_rows(results, quick):
             r["cpu_ratio"] <= 1.5)
     if "parser" in results:
         for r in results["parser"]["results"]:
-            add(f"parser {r['op']} vs osip2", f"{r['vs_osip2']:.2f}x", ">= 2x", r["vs_osip2"] >= 2)
-            add(f"parser {r['op']} vs sofia", f"{r['vs_sofia']:.2f}x", ">= 1x", r["vs_sofia"] >= 1)
+            # The targets are for parse + serialize; parse alone is reported for context.
+            targeted = r["op"] == "ParseSerialize"
+            add(f"parser {r['op']} vs osip2", f"{r['vs_osip2']:.2f}x",
+                ">= 2x" if targeted else "-", r["vs_osip2"] >= 2 or not targeted)
+            add(f"parser {r['op']} vs sofia", f"{r['vs_sofia']:.2f}x",
+                ">= 1x" if targeted else "-", r["vs_sofia"] >= 1 or not targeted)
     if "scale" in results:
         s = results["scale"]
         big = s["points"][-1]

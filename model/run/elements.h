@@ -14,59 +14,68 @@
 
 #include <functional>
 #include <memory>
+#include <utility>
 
 namespace sipsim
 {
 
-class UaElement : public Endpoint
+/// A user agent or proxy core on a node: Core is constructed from (Config, RandomSource&)
+/// and queues Event values for PollEvent().
+template <typename Core, typename Config, typename Event> class CoreElement : public Endpoint
 {
 public:
-    using EventSink = std::function<void(NodeId node, const CallEvent& event)>;
+    using EventSink = std::function<void(NodeId node, const Event& event)>;
 
-    UaElement(NodeId node, UserAgentConfig config, int64_t stream, EventSink sink);
+    CoreElement(NodeId node, Config config, int64_t stream, EventSink sink)
+        : m_node(node)
+        , m_random(stream)
+        , m_core(std::move(config), m_random)
+        , m_sink(std::move(sink))
+    {
+    }
 
-    void HandleDatagram(TimePoint now, std::string_view bytes, const Address& from) override;
-    void HandleTimeout(TimePoint now) override;
-    void HandleTransportError(TimePoint now, const Address& destination) override;
-    std::optional<Transmit> PollTransmit() override { return m_ua.PollTransmit(); }
-    std::optional<TimePoint> NextDeadline() const override { return m_ua.NextDeadline(); }
+    void HandleDatagram(TimePoint now, std::string_view bytes, const Address& from) override
+    {
+        m_core.HandleDatagram(now, bytes, from);
+        DrainEvents();
+    }
+    void HandleTimeout(TimePoint now) override
+    {
+        m_core.HandleTimeout(now);
+        DrainEvents();
+    }
+    void HandleTransportError(TimePoint now, const Address& destination) override
+    {
+        m_core.HandleTransportError(now, destination);
+        DrainEvents();
+    }
+    std::optional<Transmit> PollTransmit() override { return m_core.PollTransmit(); }
+    std::optional<TimePoint> NextDeadline() const override { return m_core.NextDeadline(); }
 
-    UserAgent& Ua() { return m_ua; }
+    Core& GetCore() { return m_core; }
     NodeId Node() const { return m_node; }
-    /// Hands queued events to the sink. Call after poking the agent from outside
+    /// Hands queued events to the sink. Call after poking the core from outside
     /// (StartCall, Register), then flush the application.
-    void DrainEvents();
+    void DrainEvents()
+    {
+        while (auto event = m_core.PollEvent())
+        {
+            if (m_sink)
+            {
+                m_sink(m_node, *event);
+            }
+        }
+    }
 
 private:
     NodeId m_node;
-    Ns3RandomSource m_random; ///< declared before m_ua: the agent keeps a reference
-    UserAgent m_ua;
+    Ns3RandomSource m_random; ///< declared before m_core: the core keeps a reference
+    Core m_core;
     EventSink m_sink;
 };
 
-class ProxyElement : public Endpoint
-{
-public:
-    using EventSink = std::function<void(NodeId node, const ProxyEvent& event)>;
-
-    ProxyElement(NodeId node, ProxyConfig config, int64_t stream, EventSink sink);
-
-    void HandleDatagram(TimePoint now, std::string_view bytes, const Address& from) override;
-    void HandleTimeout(TimePoint now) override;
-    void HandleTransportError(TimePoint now, const Address& destination) override;
-    std::optional<Transmit> PollTransmit() override { return m_proxy.PollTransmit(); }
-    std::optional<TimePoint> NextDeadline() const override { return m_proxy.NextDeadline(); }
-
-    Proxy& Core() { return m_proxy; }
-    NodeId Node() const { return m_node; }
-    void DrainEvents();
-
-private:
-    NodeId m_node;
-    Ns3RandomSource m_random;
-    Proxy m_proxy;
-    EventSink m_sink;
-};
+using UaElement = CoreElement<UserAgent, UserAgentConfig, CallEvent>;
+using ProxyElement = CoreElement<Proxy, ProxyConfig, ProxyEvent>;
 
 } // namespace sipsim
 

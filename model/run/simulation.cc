@@ -172,7 +172,7 @@ Simulation::InstallElements(int64_t firstStream)
                                                       ProxyElement::EventSink());
         for (const StaticBinding& binding : proxy.bindings)
         {
-            element->Core().Location().Add(binding.aor, binding.contact, TimePoint(0), kForever);
+            element->GetCore().Location().Add(binding.aor, binding.contact, TimePoint(0), kForever);
         }
         m_proxies.push_back(element.get());
         const TopoNode& node = m_topology.Node(proxy.node);

@@ -51,7 +51,7 @@ WorkloadDriver::Register()
     const TimePoint now = Now();
     for (auto& [node, ua] : m_uas)
     {
-        RegistrationHandle handle = ua.element->Ua().Register(now, ua.registrarUri, 3600);
+        RegistrationHandle handle = ua.element->GetCore().Register(now, ua.registrarUri, 3600);
         m_pendingRegistrations.insert({node, handle.value});
     }
     for (auto& [node, ua] : m_uas)
@@ -141,7 +141,7 @@ WorkloadDriver::StartCall()
     const uint64_t index = ++m_started;
     const WorkloadPair& pair = m_pairs[(index - 1) % m_pairs.size()];
     DrivenUa& ua = m_uas.at(pair.caller);
-    UserAgent& agent = ua.element->Ua();
+    UserAgent& agent = ua.element->GetCore();
 
     CallOptions options;
     if (m_workload.hangup == Hangup::Caller)
