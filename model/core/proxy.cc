@@ -122,8 +122,13 @@ Proxy::~Proxy() = default;
 void
 Proxy::HandleDatagram(TimePoint now, std::string_view bytes, const Address& from)
 {
+    HandleInbound(now, ParseInbound(bytes, &m_validated), from);
+}
+
+void
+Proxy::HandleInbound(TimePoint now, InboundResult in, const Address& from)
+{
     ++m_counters.datagramsReceived;
-    InboundResult in = ParseInbound(bytes, &m_validated);
     if (!in.message)
     {
         if (in.badRequest)

@@ -1,6 +1,7 @@
 #ifndef SIPSIM_CORE_PROXY_H
 #define SIPSIM_CORE_PROXY_H
 
+#include "inbound.h"
 #include "location_service.h"
 #include "proxy_auth.h"
 #include "proxy_config.h"
@@ -48,6 +49,9 @@ public:
     void HandleTransportError(TimePoint now, const Address& destination) override;
     std::optional<Transmit> PollTransmit() override;
     std::optional<TimePoint> NextDeadline() const override;
+    /// HandleDatagram with the bytes already through ParseInbound (the result depends on
+    /// the bytes alone, so it may have been computed elsewhere, e.g. on another thread).
+    void HandleInbound(TimePoint now, InboundResult inbound, const Address& from);
 
     // ---- Outputs and state -------------------------------------------------------------
     std::optional<ProxyEvent> PollEvent();

@@ -73,7 +73,12 @@ UserAgent::~UserAgent() = default;
 void
 UserAgent::HandleDatagram(TimePoint now, std::string_view bytes, const Address& from)
 {
-    InboundResult inbound = ParseInbound(bytes, &m_validated);
+    HandleInbound(now, ParseInbound(bytes, &m_validated), from);
+}
+
+void
+UserAgent::HandleInbound(TimePoint now, InboundResult inbound, const Address& from)
+{
     if (!inbound.message)
     {
         if (inbound.badRequest)

@@ -3,6 +3,7 @@
 
 #include "auth/digest_client.h"
 #include "dialog.h"
+#include "inbound.h"
 #include "sip/endpoint.h"
 #include "sip/message.h"
 #include "sip/validated_lines.h"
@@ -46,6 +47,9 @@ public:
     void HandleTransportError(TimePoint now, const Address& destination) override;
     std::optional<Transmit> PollTransmit() override;
     std::optional<TimePoint> NextDeadline() const override;
+    /// HandleDatagram with the bytes already through ParseInbound (the result depends on
+    /// the bytes alone, so it may have been computed elsewhere, e.g. on another thread).
+    void HandleInbound(TimePoint now, InboundResult inbound, const Address& from);
 
     // ---- UAC ---------------------------------------------------------------------------
     /// Sends an INVITE with an SDP offer to `targetUri`. The handle is valid even when the

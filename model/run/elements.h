@@ -9,6 +9,7 @@
 #include "core/proxy.h"
 #include "core/user_agent.h"
 #include "ns3_random.h"
+#include "parse_ahead.h"
 #include "sip/endpoint.h"
 #include "topology/topology.h"
 
@@ -36,7 +37,15 @@ public:
 
     void HandleDatagram(TimePoint now, std::string_view bytes, const Address& from) override
     {
-        m_core.HandleDatagram(now, bytes, from);
+        if (std::optional<InboundResult> parsed =
+                m_parseAhead ? m_parseAhead->Take(bytes) : std::nullopt)
+        {
+            m_core.HandleInbound(now, std::move(*parsed), from);
+        }
+        else
+        {
+            m_core.HandleDatagram(now, bytes, from);
+        }
         DrainEvents();
     }
     void HandleTimeout(TimePoint now) override
@@ -49,8 +58,23 @@ public:
         m_core.HandleTransportError(now, destination);
         DrainEvents();
     }
-    std::optional<Transmit> PollTransmit() override { return m_core.PollTransmit(); }
+    std::optional<Transmit> PollTransmit() override
+    {
+        std::optional<Transmit> transmit = m_core.PollTransmit();
+        if (transmit && m_parseAhead)
+        {
+            m_parseAhead->Submit(transmit->data);
+        }
+        return transmit;
+    }
     std::optional<TimePoint> NextDeadline() const override { return m_core.NextDeadline(); }
+
+    /// Hands every message this element sends to `parseAhead` and takes what arrives from
+    /// it when found there (see ParseAhead); null: parse on arrival.
+    void SetParseAhead(std::shared_ptr<ParseAhead> parseAhead)
+    {
+        m_parseAhead = std::move(parseAhead);
+    }
 
     Core& GetCore() { return m_core; }
     NodeId Node() const { return m_node; }
@@ -72,6 +96,7 @@ private:
     Ns3RandomSource m_random; ///< declared before m_core: the core keeps a reference
     Core m_core;
     EventSink m_sink;
+    std::shared_ptr<ParseAhead> m_parseAhead;
 };
 
 using UaElement = CoreElement<UserAgent, UserAgentConfig, CallEvent>;

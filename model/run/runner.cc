@@ -124,7 +124,8 @@ RunScenario(const RunOptions& options, std::ostream& out, std::ostream& err)
     outputs.callsCsv = &callsCsv->stream;
     outputs.pcapPrefix = pcapPrefix;
     outputs.progress = &progress;
-    Simulation simulation(scenario, *topology, *routing, outputs);
+    Simulation simulation(scenario, *topology, *routing, outputs,
+                          SimulationExecution{options.parseAhead});
     simulation.Run();
     progress.Finish();
     messagesCsv->stream.close();

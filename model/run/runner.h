@@ -24,6 +24,7 @@ struct RunOptions
     bool pcap = false;                  ///< --pcap (or [outputs] pcap)
     bool quiet = false;                 ///< --quiet: no progress, no result line
     std::optional<int> ladderCall;      ///< --ladder-call N
+    bool parseAhead = false;            ///< --parse-ahead (SimulationExecution)
     /// Tests only: alters the final counters before the invariant check, to prove that a
     /// violation is caught (not reachable from the command line).
     std::function<void(CallTotals&, MessageCounters&)> tamperForTest;

@@ -39,8 +39,12 @@ constexpr Duration kForever = std::chrono::hours(24 * 365 * 100);
 } // namespace
 
 Simulation::Simulation(const Scenario& scenario, const Topology& topology, const Routing& routing,
-                       SimulationOutputs outputs)
-    : m_scenario(scenario), m_topology(topology), m_routing(routing), m_outputs(std::move(outputs))
+                       SimulationOutputs outputs, SimulationExecution execution)
+    : m_scenario(scenario)
+    , m_topology(topology)
+    , m_routing(routing)
+    , m_outputs(std::move(outputs))
+    , m_parseAhead(execution.parseAhead ? std::make_shared<ParseAhead>() : nullptr)
 {
 }
 
@@ -162,6 +166,7 @@ Simulation::InstallElements(int64_t firstStream)
     for (const UaPlan& ua : m_plan.uas)
     {
         auto element = std::make_unique<UaElement>(ua.node, ua.config, stream++, uaSink);
+        element->SetParseAhead(m_parseAhead);
         UaElement* raw = element.get();
         auto app = install(ua.node, std::move(element), Duration::zero(), 0);
         m_uas[ua.node] = DrivenUa{raw, app, m_plan.registrarUri.at(ua.node)};
@@ -170,6 +175,7 @@ Simulation::InstallElements(int64_t firstStream)
     {
         auto element = std::make_unique<ProxyElement>(proxy.node, proxy.config, stream++,
                                                       ProxyElement::EventSink());
+        element->SetParseAhead(m_parseAhead);
         for (const StaticBinding& binding : proxy.bindings)
         {
             element->GetCore().Location().Add(binding.aor, binding.contact, TimePoint(0), kForever);
@@ -273,6 +279,7 @@ Simulation::Run()
     ns3::Simulator::Destroy();
     ns3::Names::Clear();
     m_destroyed = true;
+    m_parseAhead.reset(); // the elements are gone: this joins the worker
 }
 
 } // namespace sipsim

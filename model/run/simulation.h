@@ -33,11 +33,19 @@ struct SimulationOutputs
     ProgressReporter* progress = nullptr;
 };
 
+/// How the run is executed; nothing here changes what is simulated.
+struct SimulationExecution
+{
+    /// Parse received messages on a second thread (ParseAhead): same outputs, less wall time
+    /// when a second core is free.
+    bool parseAhead = false;
+};
+
 class Simulation
 {
 public:
     Simulation(const Scenario& scenario, const Topology& topology, const Routing& routing,
-               SimulationOutputs outputs);
+               SimulationOutputs outputs, SimulationExecution execution = {});
     /// Destroys the ns-3 simulator (and with it the elements) before the observers.
     ~Simulation();
     Simulation(const Simulation&) = delete;
@@ -64,6 +72,8 @@ private:
     const Topology& m_topology;
     const Routing& m_routing;
     SimulationOutputs m_outputs;
+    /// Before the elements (destroyed with the simulator in ~Simulation), which share it.
+    std::shared_ptr<ParseAhead> m_parseAhead;
 
     NetworkBuilder m_network;
     ElementPlan m_plan;
