@@ -57,8 +57,13 @@ def set_args(sets):
     return argv
 
 
-def sipsim_run(ctx, scenario, sets, out, run_number=None):
-    argv = [ctx.sipsim, "run", ctx.path(scenario), *set_args(sets), "--out", out, "--quiet"]
+# `sipsim run --parse-ahead`: parsing on a second thread, same outputs (README Performance).
+PARSE_AHEAD = ("--parse-ahead",)
+
+
+def sipsim_run(ctx, scenario, sets, out, run_number=None, flags=()):
+    argv = [ctx.sipsim, "run", ctx.path(scenario), *set_args(sets), "--out", out, "--quiet",
+            *flags]
     if run_number is not None:
         argv += ["--run", str(run_number)]
     return run(argv)
@@ -86,18 +91,21 @@ def overhead(ctx):
     calls = ctx.size(20000, 100)
     rate = 20
     repeats = ctx.repeats or ctx.size(5, 1)
-    variants = [("seed", poisson(calls, rate)), ("seed-loss1%", poisson(calls, rate, 0.01))]
+    variants = [("seed", poisson(calls, rate), ()),
+                ("seed-loss1%", poisson(calls, rate, 0.01), ()),
+                ("seed parse-ahead", poisson(calls, rate), PARSE_AHEAD)]
     results = []
-    for name, sets in variants:
-        out = fresh_dir(os.path.join(ctx.out_dir, "overhead", name))
-        sipsim_run(ctx, SEED, sets, out)  # warm-up; its messages.csv drives the baseline
-        keep = os.path.join(ctx.out_dir, "overhead", name + ".messages.csv")
+    for name, sets, flags in variants:
+        out = fresh_dir(os.path.join(ctx.out_dir, "overhead", name.replace(" ", "-")))
+        # Warm-up; its messages.csv drives the baseline.
+        sipsim_run(ctx, SEED, sets, out, flags=flags)
+        keep = os.path.join(ctx.out_dir, "overhead", name.replace(" ", "-") + ".messages.csv")
         shutil.copyfile(os.path.join(out, "messages.csv"), keep)
         runs = []
         info = None
         for _ in range(repeats):
             # Alternate the two programs so that load drifts hit both alike.
-            s = sipsim_run(ctx, SEED, sets, out)
+            s = sipsim_run(ctx, SEED, sets, out, flags=flags)
             b = run([ctx.baseline, ctx.path(SEED), keep, *set_args(sets)])
             info = json.loads(b.stdout.strip().splitlines()[-1])
             runs.append({"sipsim_wall": s.wall_s, "sipsim_cpu": s.cpu_s,
@@ -172,10 +180,10 @@ def parser(ctx):
 
 # ---- 3. Scale ----------------------------------------------------------------------------
 
-def scale_point(ctx, calls, rate, loss, scenario=SEED, extra=()):
+def scale_point(ctx, calls, rate, loss, scenario=SEED, extra=(), flags=()):
     """One run; keeps nothing but the summary (messages.csv of 1M calls is ~2.5 GB)."""
     out = fresh_dir(os.path.join(ctx.out_dir, "scale", f"{os.path.basename(scenario)}-{calls}"))
-    m = sipsim_run(ctx, scenario, poisson(calls, rate, loss, extra), out)
+    m = sipsim_run(ctx, scenario, poisson(calls, rate, loss, extra), out, flags=flags)
     summary = read_summary(out)
     csv_bytes = os.path.getsize(os.path.join(out, "messages.csv"))
     shutil.rmtree(out, ignore_errors=True)
@@ -193,18 +201,24 @@ def scale(ctx):
         raise BenchError("scale: --max-calls leaves fewer than two sizes")
     small, large = sizes[-2:]
     rate = 50
-    points = [scale_point(ctx, small, rate, 0.01), scale_point(ctx, large, rate, 0.01)]
-    ratio = points[1]["rss_kib"] / points[0]["rss_kib"]
+    modes = {}
+    for mode, flags in (("one thread", ()), ("parse-ahead", PARSE_AHEAD)):
+        points = [scale_point(ctx, small, rate, 0.01, flags=flags),
+                  scale_point(ctx, large, rate, 0.01, flags=flags)]
+        modes[mode] = {"points": points, "rss_ratio": points[1]["rss_kib"] / points[0]["rss_kib"]}
     print_table(f"3. Scale: seed topology, auth, 1% loss, Poisson {rate} calls/s "
                 "(targets: RSS ratio <= 1.1, 1M < 600 s)",
-                ["calls", "messages", "wall s", "cpu s", "calls/wall-s", "peak RSS", "CSV",
-                 "load"],
-                [[p["calls"], p["messages"], f"{p['wall_s']:.1f}", f"{p['cpu_s']:.1f}",
+                ["mode", "calls", "messages", "wall s", "cpu s", "calls/wall-s", "peak RSS",
+                 "CSV", "load"],
+                [[mode, p["calls"], p["messages"], f"{p['wall_s']:.1f}", f"{p['cpu_s']:.1f}",
                   f"{p['calls_per_s']:,.0f}",
                   human_kib(p["rss_kib"]), f"{p['csv_bytes'] / 1e6:.0f} MB",
-                  "/".join(map(str, p["load"]))] for p in points], ctx.out)
-    ctx.out.write(f"  RSS({large}) / RSS({small}) = {ratio:.3f}\n")
-    return {"points": points, "rss_ratio": ratio}
+                  "/".join(map(str, p["load"]))]
+                 for mode, m in modes.items() for p in m["points"]], ctx.out)
+    for mode, m in modes.items():
+        ctx.out.write(f"  {mode}: RSS({large}) / RSS({small}) = {m['rss_ratio']:.3f}\n")
+    # "points" and "rss_ratio" stay those of the one-thread runs (growth reuses them).
+    return {**modes["one thread"], "parse_ahead": modes["parse-ahead"]}
 
 
 # ---- 4. Sweep scaling --------------------------------------------------------------------
