@@ -96,10 +96,11 @@ def overhead(ctx):
                 ("seed parse-ahead", poisson(calls, rate), PARSE_AHEAD)]
     results = []
     for name, sets, flags in variants:
-        out = fresh_dir(os.path.join(ctx.out_dir, "overhead", name.replace(" ", "-")))
+        slug = name.replace(" ", "-")
+        out = fresh_dir(os.path.join(ctx.out_dir, "overhead", slug))
         # Warm-up; its messages.csv drives the baseline.
         sipsim_run(ctx, SEED, sets, out, flags=flags)
-        keep = os.path.join(ctx.out_dir, "overhead", name.replace(" ", "-") + ".messages.csv")
+        keep = os.path.join(ctx.out_dir, "overhead", slug + ".messages.csv")
         shutil.copyfile(os.path.join(out, "messages.csv"), keep)
         runs = []
         info = None

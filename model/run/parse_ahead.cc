@@ -39,8 +39,7 @@ ParseAhead::~ParseAhead()
 {
     {
         std::lock_guard<std::mutex> lock(m_mutex);
-        m_stop = true;
-        m_stopping.store(true);
+        m_stop.store(true); // under the lock, so the worker cannot miss it between check and wait
     }
     m_workReady.notify_one();
     m_worker.join();
@@ -148,7 +147,7 @@ ParseAhead::Work()
 {
     for (;;)
     {
-        for (int spin = 0; spin < kSpins && m_queued.load() == 0 && !m_stopping.load(); ++spin)
+        for (int spin = 0; spin < kSpins && m_queued.load() == 0 && !m_stop.load(); ++spin)
         {
             CpuRelax();
         }

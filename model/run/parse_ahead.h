@@ -87,9 +87,8 @@ private:
     std::deque<Job*> m_queue;
     std::atomic<bool> m_waiting{false};
     std::atomic<std::size_t> m_queued{0}; ///< m_queue.size(), read without the lock to spin
-    std::atomic<bool> m_stopping{false};
     bool m_workerSleeping = false;
-    bool m_stop = false;
+    std::atomic<bool> m_stop{false};
 
     // Worker only.
     ValidatedLines m_memo;
