@@ -2,7 +2,7 @@
 
 #include "sip/abnf.h"
 
-#include <cstdlib>
+#include <string>
 
 namespace sipsim
 {
@@ -49,16 +49,55 @@ NextLine(std::string_view& rest)
     return line;
 }
 
+/// The decimal number text starts with, read as atoi/strtoul read the values found here
+/// (leading blanks, an optional sign, digits; anything else ends it). Only garbage
+/// overflows, and then the result wraps instead of saturating.
+long long
+LeadingNumber(std::string_view text)
+{
+    std::size_t i = 0;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t'))
+    {
+        ++i;
+    }
+    bool negative = false;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-'))
+    {
+        negative = text[i] == '-';
+        ++i;
+    }
+    unsigned long long value = 0;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i)
+    {
+        value = value * 10 + static_cast<unsigned long long>(text[i] - '0');
+    }
+    return negative ? -static_cast<long long>(value) : static_cast<long long>(value);
+}
+
 } // namespace
 
 std::string
 MessageInfo::Kind() const
 {
+    std::string kind;
+    AppendKind(kind);
+    return kind;
+}
+
+void
+MessageInfo::AppendKind(std::string& out) const
+{
     if (isRequest)
     {
-        return method.empty() ? "?" : method;
+        out += method.empty() ? std::string_view("?") : method;
+        return;
     }
-    return reason.empty() ? std::to_string(statusCode) : std::to_string(statusCode) + " " + reason;
+    out += std::to_string(statusCode);
+    if (!reason.empty())
+    {
+        out += ' ';
+        out += reason;
+    }
 }
 
 std::string
@@ -68,7 +107,9 @@ MessageInfo::RetransmissionKey() const
     {
         return Kind();
     }
-    return std::to_string(statusCode) + " (" + (cseqMethod.empty() ? "?" : cseqMethod) + ")";
+    std::string key = std::to_string(statusCode) + " (";
+    key += cseqMethod.empty() ? std::string_view("?") : cseqMethod;
+    return key + ")";
 }
 
 MessageInfo
@@ -86,15 +127,15 @@ SummarizeMessage(std::string_view bytes)
         info.isRequest = false;
         std::string_view tail = start.substr(8);
         const auto space = tail.find(' ');
-        info.statusCode = std::atoi(std::string(tail.substr(0, space)).c_str());
+        info.statusCode = LeadingNumber(tail.substr(0, space));
         if (space != std::string_view::npos)
         {
-            info.reason = std::string(tail.substr(space + 1));
+            info.reason = tail.substr(space + 1);
         }
     }
     else
     {
-        info.method = std::string(start.substr(0, start.find(' ')));
+        info.method = start.substr(0, start.find(' '));
     }
     while (!rest.empty())
     {
@@ -112,17 +153,16 @@ SummarizeMessage(std::string_view bytes)
         const std::string_view value = Trim(line.substr(colon + 1));
         if (info.callId.empty() && NameIs(name, "call-id", 'i'))
         {
-            info.callId = std::string(value);
+            info.callId = value;
         }
         else if (info.cseq.empty() && NameIs(name, "cseq", '\0'))
         {
-            info.cseq = std::string(value);
+            info.cseq = value;
             const auto space = value.find_first_of(" \t");
-            info.cseqNumber = static_cast<uint32_t>(
-                std::strtoul(std::string(value.substr(0, space)).c_str(), nullptr, 10));
+            info.cseqNumber = static_cast<uint32_t>(LeadingNumber(value.substr(0, space)));
             if (space != std::string_view::npos)
             {
-                info.cseqMethod = std::string(Trim(value.substr(space + 1)));
+                info.cseqMethod = Trim(value.substr(space + 1));
             }
         }
         if (!info.callId.empty() && !info.cseq.empty())

@@ -153,8 +153,15 @@ MessageTracker::OnTx(TimePoint now, NodeId from, ns3::Ptr<const ns3::Packet> pac
     const NodeId to = NodeOfHost(destination.host);
     const std::string_view toName =
         to == kNoNode ? std::string_view(destination.host) : NameView(to);
-    const std::string kind = info.Kind();
-    const uint64_t callIndex = info.callId.empty() || !m_lookup ? 0 : m_lookup(info.callId);
+    m_kind.clear();
+    info.AppendKind(m_kind);
+    const std::string& kind = m_kind;
+    uint64_t callIndex = 0;
+    if (!info.callId.empty() && m_lookup)
+    {
+        m_callId.assign(info.callId); // keeps its capacity: no allocation per message
+        callIndex = m_lookup(m_callId);
+    }
     record.size = static_cast<uint32_t>(bytes.size());
     const uint64_t key = ContentKey(from, to, bytes);
     // Either the element says so (timer-driven resend) or a proxy relays bytes it already
@@ -166,7 +173,7 @@ MessageTracker::OnTx(TimePoint now, NodeId from, ns3::Ptr<const ns3::Packet> pac
     }
     if (m_options.ladderCall != 0 && callIndex == m_options.ladderCall)
     {
-        m_ladderCallId = info.callId;
+        m_ladderCallId = std::string(info.callId);
         record.ladder.reset(new LadderEntry{now, kind, std::string(NameView(from)),
                                             std::string(toName), record.retransmission,
                                             MessageStatus::Pending, bytes});

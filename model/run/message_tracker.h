@@ -141,6 +141,8 @@ private:
     Options m_options;
     std::ostream* m_csv;
     CallLookup m_lookup;
+    std::string m_kind;   ///< scratch: the current message's kind
+    std::string m_callId; ///< scratch: the current message's Call-ID, for m_lookup
     Observer m_observer;
 
     std::deque<Record> m_records;                   ///< unwritten, in transmission order

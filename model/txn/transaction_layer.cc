@@ -130,7 +130,9 @@ TransactionLayer::HandleResponse(const SipMessage& response, const Address& from
         ++m_ctx->Counters().malformedDropped;
         return;
     }
-    const auto it = m_clientIndex.find(std::string(topVia->Branch()) + ";" + cseq->method);
+    // Built in a kept buffer: one lookup per response at every element, no allocation.
+    m_lookupKey.assign(topVia->Branch()).append(";").append(cseq->method);
+    const auto it = m_clientIndex.find(m_lookupKey);
     if (it == m_clientIndex.end())
     {
         ++m_ctx->Counters().strayResponses;

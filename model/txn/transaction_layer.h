@@ -125,6 +125,7 @@ private:
     std::unordered_map<uint64_t, std::unique_ptr<Transaction>> m_txns;
     std::unordered_map<std::string, uint64_t> m_clientIndex; ///< "branch;METHOD"
     std::unordered_map<std::string, uint64_t> m_serverIndex; ///< §17.2.3 key
+    std::string m_lookupKey;                                 ///< scratch for client-index lookups
 };
 
 /// Where a response goes (§18.2.2 with RFC 3581 rport): over the same connection for

@@ -57,6 +57,21 @@ TEST(MessageInfo, GarbageDoesNotThrow)
     EXPECT_EQ(SummarizeMessage("\r\n\r\n").Kind(), "?");
 }
 
+TEST(MessageInfo, NumbersReadAsTheirLeadingDigits)
+{
+    // A status line without a reason, a signed CSeq number and digits followed by junk.
+    const MessageInfo response = SummarizeMessage("SIP/2.0 180\r\nCSeq: +7 BYE\r\n\r\n");
+    EXPECT_EQ(response.statusCode, 180);
+    EXPECT_EQ(response.Kind(), "180");
+    EXPECT_EQ(response.cseqNumber, 7u);
+    EXPECT_EQ(response.RetransmissionKey(), "180 (BYE)");
+    const MessageInfo junk = SummarizeMessage("SIP/2.0 2x0 OK\r\nCSeq: 12ab\r\n\r\n");
+    EXPECT_EQ(junk.statusCode, 2);
+    EXPECT_EQ(junk.cseqNumber, 12u);
+    EXPECT_TRUE(junk.cseqMethod.empty());
+    EXPECT_EQ(junk.RetransmissionKey(), "2 (?)");
+}
+
 TEST(Stats, NearestRankPercentiles)
 {
     Sample sample;
