@@ -373,8 +373,9 @@ SipMessage::MakeRequest(std::string method, std::string requestUri)
 {
     SipMessage message;
     message.m_isRequest = true;
-    message.m_method = std::move(method);
-    message.m_requestUri = std::move(requestUri);
+    TextParts& parts = message.WritableParts();
+    parts.method = std::move(method);
+    parts.requestUri = std::move(requestUri);
     return message;
 }
 
@@ -384,7 +385,7 @@ SipMessage::MakeResponse(int statusCode, std::string reasonPhrase)
     SipMessage message;
     message.m_isRequest = false;
     message.m_statusCode = statusCode;
-    message.m_reasonPhrase = std::move(reasonPhrase);
+    message.WritableParts().reasonPhrase = std::move(reasonPhrase);
     return message;
 }
 
@@ -392,7 +393,7 @@ void
 SipMessage::SetStatus(int code, std::string reason)
 {
     m_statusCode = code;
-    m_reasonPhrase = std::move(reason);
+    WritableParts().reasonPhrase = std::move(reason);
 }
 
 const std::string*
@@ -571,16 +572,45 @@ SipMessage::NoHeaders()
     return none;
 }
 
+const SipMessage::TextParts&
+SipMessage::DefaultParts()
+{
+    static const TextParts defaults;
+    return defaults;
+}
+
+SipMessage::TextParts&
+SipMessage::WritableParts()
+{
+    if (!m_parts)
+    {
+        m_parts = std::make_shared<TextParts>();
+    }
+    else if (m_parts.use_count() > 1)
+    {
+        m_parts = std::make_shared<TextParts>(*m_parts);
+    }
+    return *m_parts;
+}
+
 std::vector<HeaderField>&
 SipMessage::WritableHeaders()
 {
+    // Room for the lines a builder adds, or a proxy adds to its copy (Via, Record-Route),
+    // without regrowing: growth re-allocates and moves every line.
+    constexpr std::size_t kSpare = 4;
+    constexpr std::size_t kTypicalMessage = 16;
     if (!m_headers)
     {
         m_headers = std::make_shared<std::vector<HeaderField>>();
+        m_headers->reserve(kTypicalMessage);
     }
     else if (m_headers.use_count() > 1)
     {
-        m_headers = std::make_shared<std::vector<HeaderField>>(*m_headers);
+        auto copy = std::make_shared<std::vector<HeaderField>>();
+        copy->reserve(m_headers->size() + kSpare);
+        copy->assign(m_headers->begin(), m_headers->end());
+        m_headers = std::move(copy);
     }
     return *m_headers;
 }
@@ -588,8 +618,9 @@ SipMessage::WritableHeaders()
 void
 SipMessage::SetBody(std::string body)
 {
-    m_body = std::move(body);
-    Set("Content-Length", std::to_string(m_body.size()));
+    const std::size_t length = body.size();
+    WritableParts().body = std::move(body);
+    Set("Content-Length", std::to_string(length));
 }
 
 void
@@ -602,10 +633,8 @@ SipMessage::SetBody(std::string body, std::string_view contentType)
 bool
 SipMessage::operator==(const SipMessage& other) const
 {
-    return m_isRequest == other.m_isRequest && m_method == other.m_method &&
-           m_requestUri == other.m_requestUri && m_statusCode == other.m_statusCode &&
-           m_reasonPhrase == other.m_reasonPhrase && m_version == other.m_version &&
-           Headers() == other.Headers() && m_body == other.m_body;
+    return m_isRequest == other.m_isRequest && m_statusCode == other.m_statusCode &&
+           Parts() == other.Parts() && Headers() == other.Headers();
 }
 
 std::string
@@ -625,9 +654,10 @@ SipMessage::SerializeTo(std::string& out) const
         AppendStatusCode(code, m_statusCode);
     }
     // Size everything first (an upper bound: an empty value drops a space).
-    std::size_t size = m_version.size() + 2 + 2 + m_body.size();
-    size += m_isRequest ? m_method.size() + m_requestUri.size() + 2
-                        : code.size() + m_reasonPhrase.size() + 2;
+    const TextParts& parts = Parts();
+    std::size_t size = parts.version.size() + 2 + 2 + parts.body.size();
+    size += m_isRequest ? parts.method.size() + parts.requestUri.size() + 2
+                        : code.size() + parts.reasonPhrase.size() + 2;
     for (const HeaderField& field : Headers())
     {
         size += field.name.size() + field.value.size() + 4;
@@ -643,19 +673,19 @@ SipMessage::SerializeTo(std::string& out) const
     };
     if (m_isRequest)
     {
-        put(m_method);
+        put(parts.method);
         put(" ");
-        put(m_requestUri);
+        put(parts.requestUri);
         put(" ");
-        put(m_version);
+        put(parts.version);
     }
     else
     {
-        put(m_version);
+        put(parts.version);
         put(" ");
         put(code);
         put(" ");
-        put(m_reasonPhrase);
+        put(parts.reasonPhrase);
     }
     put("\r\n");
     for (const HeaderField& field : Headers())
@@ -666,7 +696,7 @@ SipMessage::SerializeTo(std::string& out) const
         put("\r\n");
     }
     put("\r\n");
-    put(m_body);
+    put(parts.body);
     out.resize(static_cast<std::size_t>(cursor - out.data()));
 }
 

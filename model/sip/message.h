@@ -88,23 +88,23 @@ public:
     bool IsResponse() const { return !m_isRequest; }
 
     // Request line (meaningful for requests only).
-    const std::string& Method() const { return m_method; }
-    const std::string& RequestUri() const { return m_requestUri; }
-    void SetMethod(std::string method) { m_method = std::move(method); }
+    const std::string& Method() const { return Parts().method; }
+    const std::string& RequestUri() const { return Parts().requestUri; }
+    void SetMethod(std::string method) { WritableParts().method = std::move(method); }
     void SetRequestUri(std::string uri)
     {
-        m_requestUri = std::move(uri);
+        WritableParts().requestUri = std::move(uri);
         m_requestSipUri.reset();
         m_requestUriParsed = false;
     }
 
     // Status line (meaningful for responses only).
     int StatusCode() const { return m_statusCode; }
-    const std::string& ReasonPhrase() const { return m_reasonPhrase; }
+    const std::string& ReasonPhrase() const { return Parts().reasonPhrase; }
     void SetStatus(int code, std::string reason);
 
-    const std::string& Version() const { return m_version; }
-    void SetVersion(std::string version) { m_version = std::move(version); }
+    const std::string& Version() const { return Parts().version; }
+    void SetVersion(std::string version) { WritableParts().version = std::move(version); }
 
     const std::vector<HeaderField>& Headers() const { return m_headers ? *m_headers : NoHeaders(); }
     /// Direct header access; forgets the parsed top Via, as a change to Via lines does. Do not
@@ -140,14 +140,14 @@ public:
     /// Appends a line when there is none.
     void ReplaceFirstValue(std::string_view name, std::string value);
 
-    const std::string& Body() const { return m_body; }
+    const std::string& Body() const { return Parts().body; }
     /// Sets the body and the Content-Length header to match.
     void SetBody(std::string body);
     /// Sets the body and the Content-Type and Content-Length headers.
     void SetBody(std::string body, std::string_view contentType);
     /// Sets the body alone, leaving every header as it is (the parser uses it; so can tests
     /// that need a body and Content-Length that disagree).
-    void SetRawBody(std::string body) { m_body = std::move(body); }
+    void SetRawBody(std::string body) { WritableParts().body = std::move(body); }
 
     bool operator==(const SipMessage& other) const;
     bool operator!=(const SipMessage& other) const { return !(*this == other); }
@@ -181,6 +181,28 @@ public:
     }
 
 private:
+    /// The start line's strings and the body, shared between copies like the header lines
+    /// until one changes: transactions, proxies and dialogs copy messages several times per
+    /// hop, and a copy of these (Request-URI, body) costs an allocation each.
+    struct TextParts
+    {
+        std::string method;
+        std::string requestUri;
+        std::string reasonPhrase;
+        std::string version = "SIP/2.0";
+        std::string body;
+
+        bool operator==(const TextParts& other) const
+        {
+            return method == other.method && requestUri == other.requestUri &&
+                   reasonPhrase == other.reasonPhrase && version == other.version &&
+                   body == other.body;
+        }
+    };
+    const TextParts& Parts() const { return m_parts ? *m_parts : DefaultParts(); }
+    /// The parts, unshared first.
+    TextParts& WritableParts();
+    static const TextParts& DefaultParts();
     static const std::vector<HeaderField>& NoHeaders();
     /// The header lines, unshared first: copies of a message share them until one changes
     /// (transactions keep copies of nearly every message and most are never modified).
@@ -200,13 +222,9 @@ private:
     }
 
     bool m_isRequest = true;
-    std::string m_method;
-    std::string m_requestUri;
     int m_statusCode = 0;
-    std::string m_reasonPhrase;
-    std::string m_version = "SIP/2.0";
+    std::shared_ptr<TextParts> m_parts;                  ///< null: DefaultParts()
     std::shared_ptr<std::vector<HeaderField>> m_headers; ///< null: no header lines
-    std::string m_body;
     mutable std::shared_ptr<const Via> m_topVia; ///< null with m_topViaParsed: none or malformed
     mutable bool m_topViaParsed = false;
     /// null with m_requestUriParsed: not a sip:/sips: URI, or malformed
