@@ -3,6 +3,7 @@
 #include "csv_format.h"
 #include "sim/sip_element_application.h"
 #include "sip/abnf.h"
+#include "sip/hash_bytes.h"
 
 #include <algorithm>
 
@@ -89,7 +90,7 @@ MessageTracker::NameView(NodeId node) const
 uint64_t
 MessageTracker::ContentKey(NodeId from, NodeId to, const std::string& bytes) const
 {
-    return Mix(Mix(std::hash<std::string>{}(bytes), from), to);
+    return Mix(Mix(HashBytes(bytes), from), to);
 }
 
 bool

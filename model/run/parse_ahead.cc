@@ -1,6 +1,7 @@
 #include "parse_ahead.h"
 
-#include <functional>
+#include "sip/hash_bytes.h"
+
 #include <utility>
 
 namespace sipsim
@@ -20,12 +21,6 @@ CpuRelax()
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
 #endif
-}
-
-uint64_t
-HashBytes(std::string_view bytes)
-{
-    return std::hash<std::string_view>{}(bytes);
 }
 
 } // namespace

@@ -1,8 +1,9 @@
 // The header-line memo of ValidateSemantics.
 #include "validated_lines.h"
 
+#include "hash_bytes.h"
+
 #include <cstring>
-#include <functional>
 
 namespace sipsim
 {
@@ -14,7 +15,7 @@ ValidatedLines::ValidatedLines(std::size_t capacity) : m_capacity(capacity == 0 
 uint64_t
 ValidatedLines::Hash(uint8_t kind, std::string_view value)
 {
-    return std::hash<std::string_view>{}(value)*31 + kind;
+    return HashBytes(value) * 31 + kind;
 }
 
 std::size_t
