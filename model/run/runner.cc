@@ -2,6 +2,8 @@
 
 #include "invariants.h"
 #include "ladder.h"
+#include "ns3/global-value.h"
+#include "ns3/string.h"
 #include "output_dir.h"
 #include "progress.h"
 #include "scenario/scenario.h"
@@ -12,6 +14,7 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <unistd.h>
 
 namespace sipsim
@@ -25,6 +28,23 @@ Fail(std::ostream& err, const std::string& message)
 {
     err << "sipsim: error: " << message << "\n";
     return kRunBadScenario;
+}
+
+/// ns-3 3.37's HeapScheduler runs this simulator's events out of time order (elements
+/// re-arm their one timer with Simulator::Remove): refuse it rather than write wrong results.
+/// It can only come from NS_GLOBAL_VALUE; map (default), priority-queue and calendar
+/// schedulers give identical outputs.
+std::optional<std::string>
+CheckEventScheduler()
+{
+    ns3::StringValue scheduler;
+    if (ns3::GlobalValue::GetValueByNameFailSafe("SchedulerType", scheduler) &&
+        scheduler.Get() == "ns3::HeapScheduler")
+    {
+        return std::string("SchedulerType ns3::HeapScheduler runs events out of time order in "
+                           "ns-3 3.37; use the default ns3::MapScheduler");
+    }
+    return std::nullopt;
 }
 
 /// An output file with a large buffer: messages.csv gets a line per transmission.
@@ -75,6 +95,10 @@ RunScenario(const RunOptions& options, std::ostream& out, std::ostream& err)
     if (scenario.seed == 0)
     {
         return Fail(err, "seed: must be >= 1 (ns-3 RngSeed)");
+    }
+    if (auto problem = CheckEventScheduler())
+    {
+        return Fail(err, *problem);
     }
     const std::string outDir = options.outDir.empty() ? "out/" + scenario.name : options.outDir;
     if (auto problem = CheckOutputDir(outDir))

@@ -1,5 +1,7 @@
 // The seed scenario (RFC 3665 §3.2) run in process: the ladder, the accounting, the
 // timer-driven recovery from loss on the A -> Proxy 1 link, determinism and bad input.
+#include "ns3/global-value.h"
+#include "ns3/string.h"
 #include "run_test_util.h"
 
 #include <algorithm>
@@ -309,6 +311,23 @@ TEST(RunBadInput, ExitTwoOneLineNothingWritten)
     EXPECT_EQ(r.code, kRunBadScenario);
     EXPECT_NE(r.err.find("--ladder-call"), std::string::npos);
     EXPECT_FALSE(fs::exists(r.dir));
+}
+
+TEST(RunBadInput, HeapSchedulerIsRefused)
+{
+    // NS_GLOBAL_VALUE=SchedulerType=ns3::HeapScheduler: out-of-order events, so no run.
+    ns3::GlobalValue::Bind("SchedulerType", ns3::StringValue("ns3::HeapScheduler"));
+    const RunOutcome refused = RunSeed("heap", {});
+    ns3::GlobalValue::Bind("SchedulerType", ns3::StringValue("ns3::MapScheduler"));
+    EXPECT_EQ(refused.code, kRunBadScenario);
+    EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
+    EXPECT_NE(refused.err.find("HeapScheduler"), std::string::npos) << refused.err;
+    EXPECT_FALSE(fs::exists(refused.dir));
+    // The priority-queue scheduler is accepted.
+    ns3::GlobalValue::Bind("SchedulerType", ns3::StringValue("ns3::PriorityQueueScheduler"));
+    const RunOutcome accepted = RunSeed("priority-queue", {});
+    ns3::GlobalValue::Bind("SchedulerType", ns3::StringValue("ns3::MapScheduler"));
+    EXPECT_EQ(accepted.code, kRunOk) << accepted.err;
 }
 
 TEST(RunInvariants, ViolationIsLoudAndExitsThree)
