@@ -2,6 +2,7 @@
 #define SIPSIM_AUTH_DIGEST_SERVER_H
 
 #include "digest.h"
+#include "sip/hash_bytes.h"
 #include "sip/headers.h"
 #include "sip/types.h"
 
@@ -153,7 +154,7 @@ private:
     RandomSource& m_random;
     std::string m_key;    ///< keys the nonce hash so clients cannot mint nonces
     std::string m_opaque; ///< constant per server; echoed by clients
-    std::unordered_map<std::string, NonceState> m_nonces;
+    std::unordered_map<std::string, NonceState, BytesHasher> m_nonces;
     std::deque<std::string> m_issueOrder; ///< nonces of m_nonces, oldest first
 };
 

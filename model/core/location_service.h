@@ -1,6 +1,7 @@
 #ifndef SIPSIM_CORE_LOCATION_SERVICE_H
 #define SIPSIM_CORE_LOCATION_SERVICE_H
 
+#include "sip/hash_bytes.h"
 #include "sip/headers.h"
 #include "sip/types.h"
 
@@ -73,7 +74,7 @@ private:
 
     void Track(const std::string& aor, const std::vector<Binding>& bindings);
 
-    std::unordered_map<std::string, std::vector<Binding>> m_aors;
+    std::unordered_map<std::string, std::vector<Binding>, BytesHasher> m_aors;
     std::priority_queue<Expiry, std::vector<Expiry>, std::greater<Expiry>> m_expiries;
     std::size_t m_bindingCount = 0;
 };

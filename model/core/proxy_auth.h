@@ -2,6 +2,7 @@
 #define SIPSIM_CORE_PROXY_AUTH_H
 
 #include "auth/digest_server.h"
+#include "sip/hash_bytes.h"
 #include "sip/message.h"
 #include "sip/types.h"
 
@@ -64,7 +65,7 @@ private:
 
     DigestServer m_server;
     int m_maxFailures;
-    std::unordered_map<std::string, Failures> m_failures; ///< Call-ID '\n' username
+    std::unordered_map<std::string, Failures, BytesHasher> m_failures; ///< Call-ID '\n' username
     std::deque<std::pair<TimePoint, std::string>> m_failureOrder;
 };
 

@@ -5,6 +5,7 @@
 #include "dialog.h"
 #include "inbound.h"
 #include "sip/endpoint.h"
+#include "sip/hash_bytes.h"
 #include "sip/message.h"
 #include "sip/validated_lines.h"
 #include "txn/transaction_layer.h"
@@ -262,12 +263,13 @@ private:
     uint64_t m_nextHandle = 1;
     uint64_t m_sdpVersion = 0;
     std::unordered_map<uint64_t, Call> m_calls;
-    std::unordered_map<std::string, uint64_t> m_dialogIndex; ///< Call-ID + '\n' + local tag
+    std::unordered_map<std::string, uint64_t, BytesHasher>
+        m_dialogIndex; ///< Call-ID + '\n' + local tag
     std::unordered_map<uint64_t, Registration> m_registrations;
     std::unordered_map<uint64_t, OptionsRequest> m_options;
     std::unordered_map<uint64_t, TxnOwner> m_txnOwners; ///< transaction id -> owner
     /// Call-ID + From tag + CSeq of INVITEs being served, for merged requests (§8.2.2.2).
-    std::unordered_map<std::string, uint64_t> m_uasInvites;
+    std::unordered_map<std::string, uint64_t, BytesHasher> m_uasInvites;
     std::vector<uint64_t> m_reap;
 
     /// A dialog AckAndByeUnwanted ended, kept so 2xx retransmissions get the same ACK

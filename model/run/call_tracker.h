@@ -9,6 +9,7 @@
 
 #include "core/user_agent_config.h"
 #include "message_tracker.h"
+#include "sip/hash_bytes.h"
 #include "stats.h"
 #include "topology/topology.h"
 
@@ -132,7 +133,8 @@ private:
     std::ostream* m_csv;
     EndCallback m_onEnd;
     std::unordered_map<uint64_t, CallRecord> m_active;
-    std::unordered_map<std::string, uint64_t> m_index;      ///< Call-ID -> index (active + recent)
+    std::unordered_map<std::string, uint64_t, BytesHasher>
+        m_index;                                            ///< Call-ID -> index (active + recent)
     std::deque<std::pair<TimePoint, std::string>> m_recent; ///< ended calls, oldest first
     Duration m_retention;
     TimePoint m_now{0};

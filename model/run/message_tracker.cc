@@ -22,17 +22,6 @@ BytesInto(const ns3::Ptr<const ns3::Packet>& packet, std::string& buffer)
     return buffer;
 }
 
-uint64_t
-Mix(uint64_t h, uint64_t v)
-{
-    // SplitMix64 finaliser: spreads node ids over the hash so (A, B, x) != (B, A, x).
-    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-    h ^= h >> 30;
-    h *= 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 27;
-    return h;
-}
-
 } // namespace
 
 const char*
@@ -90,7 +79,7 @@ MessageTracker::NameView(NodeId node) const
 uint64_t
 MessageTracker::ContentKey(NodeId from, NodeId to, const std::string& bytes) const
 {
-    return Mix(Mix(HashBytes(bytes), from), to);
+    return HashCombine(HashCombine(HashBytes(bytes), from), to);
 }
 
 bool

@@ -8,6 +8,18 @@
 namespace sipsim
 {
 
+/// SplitMix64 finaliser: every input bit reaches the low bits that pick a table slot.
+inline uint64_t
+MixBits(uint64_t h)
+{
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebULL;
+    h ^= h >> 31;
+    return h;
+}
+
 /// A 64-bit hash of a byte string for in-memory tables keyed by whole header lines or
 /// messages (validated-line memo, retransmission detection, parse-ahead hand-over). Eight
 /// bytes per step instead of std::hash's byte-oriented mixing: these tables hash every
@@ -37,14 +49,24 @@ HashBytes(std::string_view bytes)
         std::memcpy(&word, p, n);
         mix(word);
     }
-    // SplitMix64 finaliser: every input bit reaches the low bits that pick a table slot.
-    h ^= h >> 30;
-    h *= 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 27;
-    h *= 0x94d049bb133111ebULL;
-    h ^= h >> 31;
-    return h;
+    return MixBits(h);
 }
+
+/// Folds `value` into the hash `seed` (order matters: combine(combine(s, a), b) differs
+/// from combine(combine(s, b), a)), e.g. a message hash with its source and destination.
+inline uint64_t
+HashCombine(uint64_t seed, uint64_t value)
+{
+    return MixBits(seed ^ (value + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2)));
+}
+
+/// The hasher for std::unordered_map keyed by std::string or std::string_view: the
+/// per-message tables (Call-ID, dialog, transaction keys) are looked up several times per
+/// message and hop.
+struct BytesHasher
+{
+    std::size_t operator()(std::string_view key) const noexcept { return HashBytes(key); }
+};
 
 } // namespace sipsim
 

@@ -65,7 +65,7 @@ TransactionLayer::HandleRequest(SipMessage request, const Address& from)
     }
     const std::string method = request.Method(); // a copy: request is moved on below
     const bool isAck = method == "ACK";
-    const std::string key = ServerKey(request, *topVia, isAck ? "INVITE" : method);
+    std::string key = ServerKey(request, *topVia, isAck ? "INVITE" : method);
 
     ServerTransaction* txn = nullptr;
     if (const auto it = m_serverIndex.find(key); it != m_serverIndex.end())
@@ -106,14 +106,19 @@ TransactionLayer::HandleRequest(SipMessage request, const Address& from)
     std::unique_ptr<ServerTransaction> created;
     if (method == "INVITE")
     {
-        created = std::make_unique<InviteServerTransaction>(*m_ctx, id, key, stamped, from);
+        created =
+            std::make_unique<InviteServerTransaction>(*m_ctx, id, std::move(key), stamped, from);
     }
     else
     {
-        created = std::make_unique<NonInviteServerTransaction>(*m_ctx, id, key, stamped, from);
+        created =
+            std::make_unique<NonInviteServerTransaction>(*m_ctx, id, std::move(key), stamped, from);
     }
     ServerTransaction* raw = created.get();
-    m_serverIndex[key] = id; // a legacy To-tag mismatch replaces the older entry
+    // A legacy To-tag mismatch replaces the older entry, key view included: the older
+    // transaction may be reaped first.
+    m_serverIndex.erase(raw->Key());
+    m_serverIndex.emplace(raw->Key(), id);
     m_txns.emplace(id, std::move(created));
     ++m_ctx->Counters().serverTxnsCreated;
     m_ctx->Emit(RequestReceived{ServerTxnId{id}, std::move(stamped), from});
@@ -226,16 +231,16 @@ TransactionLayer::SendRequest(TimePoint now, SipMessage request, const Address& 
     std::unique_ptr<ClientTransaction> created;
     if (request.Method() == "INVITE")
     {
-        created = std::make_unique<InviteClientTransaction>(*m_ctx, id, key, std::move(request),
-                                                            destination, options.timerC);
+        created = std::make_unique<InviteClientTransaction>(
+            *m_ctx, id, std::move(key), std::move(request), destination, options.timerC);
     }
     else
     {
-        created = std::make_unique<NonInviteClientTransaction>(*m_ctx, id, key, std::move(request),
-                                                               destination);
+        created = std::make_unique<NonInviteClientTransaction>(*m_ctx, id, std::move(key),
+                                                               std::move(request), destination);
     }
     ClientTransaction* raw = created.get();
-    m_clientIndex.emplace(std::move(key), id);
+    m_clientIndex.emplace(raw->Key(), id);
     m_txns.emplace(id, std::move(created));
     ++m_ctx->Counters().clientTxnsCreated;
     raw->Start();
