@@ -9,6 +9,10 @@
 #include <cstring>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace sipsim
 {
 class SipMessage;
@@ -92,11 +96,27 @@ TrimWsp(std::string_view s)
     return s.substr(begin, end - begin);
 }
 
-/// The first CR or LF in [p, end), or end. Eight bytes per step: header lines are short,
-/// and a libc memchr call per line (one for LF, another for stray CRs) costs more than this.
+/// The first CR or LF in [p, end), or end. Sixteen bytes per step with SSE2 (every
+/// x86-64), then eight: header lines are short, and a libc memchr call per line (one for
+/// LF, another for stray CRs) costs more than this.
 inline const char*
 FindLineBreak(const char* p, const char* end)
 {
+#if defined(__SSE2__)
+    const __m128i crs = _mm_set1_epi8('\r');
+    const __m128i lfs = _mm_set1_epi8('\n');
+    while (end - p >= 16)
+    {
+        const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const int mask =
+            _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(chunk, crs), _mm_cmpeq_epi8(chunk, lfs)));
+        if (mask != 0)
+        {
+            return p + __builtin_ctz(static_cast<unsigned>(mask));
+        }
+        p += 16;
+    }
+#endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     constexpr uint64_t kOnes = 0x0101010101010101ull;
     constexpr uint64_t kHigh = 0x8080808080808080ull;

@@ -4,8 +4,13 @@
 #include "lex.h"
 
 #include <array>
+#include <cstddef>
 #include <cstring>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace sipsim
 {
@@ -183,6 +188,40 @@ struct ListSpecials
 };
 constexpr ListSpecials kListSpecials{};
 
+/// Offset of the first byte at or after `i` that FindTopLevelComma must look at, or npos.
+/// Sixteen bytes per step where SSE2 is there (every x86-64): list values such as Via
+/// are scanned at every hop and are mostly plain text between the specials.
+std::size_t
+NextListSpecial(std::string_view value, std::size_t i)
+{
+    const std::size_t size = value.size();
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i open = _mm_set1_epi8('<');
+    const __m128i close = _mm_set1_epi8('>');
+    const __m128i comma = _mm_set1_epi8(',');
+    for (; i + 16 <= size; i += 16)
+    {
+        const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(value.data() + i));
+        const __m128i hits =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, open)),
+                         _mm_or_si128(_mm_cmpeq_epi8(chunk, close), _mm_cmpeq_epi8(chunk, comma)));
+        if (const int mask = _mm_movemask_epi8(hits); mask != 0)
+        {
+            return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+        }
+    }
+#endif
+    for (; i < size; ++i)
+    {
+        if (kListSpecials.special[static_cast<unsigned char>(value[i])])
+        {
+            return i;
+        }
+    }
+    return std::string_view::npos;
+}
+
 /// Offset of the first top-level comma at or after `from`, or npos. Commas inside quoted
 /// strings (with backslash escapes) and inside <...> do not separate list elements.
 std::size_t
@@ -190,16 +229,13 @@ FindTopLevelComma(std::string_view value, std::size_t from)
 {
     bool inAngle = false;
     const std::size_t size = value.size();
-    for (std::size_t i = from; i < size; ++i)
+    for (std::size_t i = NextListSpecial(value, from); i < size; i = NextListSpecial(value, i + 1))
     {
-        char c = value[i];
-        if (!kListSpecials.special[static_cast<unsigned char>(c)])
-        {
-            continue;
-        }
+        const char c = value[i];
         if (c == '"')
         {
-            // Skip the quoted string; an escaped character cannot end it.
+            // Skip the quoted string; an escaped character cannot end it. `i` stops on the
+            // closing quote (or past the end), and the search resumes after it.
             for (++i; i < size && value[i] != '"'; ++i)
             {
                 i += value[i] == '\\' ? 1 : 0;

@@ -376,5 +376,18 @@ TEST(Abnf, ContainsNoCaseAndUnbracketHost)
     EXPECT_EQ(abnf::UnbracketHost("["), "[");
 }
 
+TEST(Hostname, LabelsOfAlphanumericsWithInnerHyphensAndAnAlphaTopLabel)
+{
+    for (const char* good : {"a", "atlanta.example.com", "a-b.c", "x1.y2z", "example.com.", "A.B"})
+    {
+        EXPECT_TRUE(abnf::IsHostname(good)) << good;
+    }
+    for (const char* bad : {"", ".", "..", "a..b", "-a.com", "a-.com", "a.-b", "a.b-", "1.2.3.4",
+                            "a.1b", "a_b.com", "a.b..", "a b"})
+    {
+        EXPECT_FALSE(abnf::IsHostname(bad)) << bad;
+    }
+}
+
 } // namespace
 } // namespace sipsim
