@@ -129,12 +129,11 @@ DigestHash(DigestAlgorithm algorithm, std::string_view data)
     {
         return {};
     }
-    std::string hex;
-    hex.reserve(2 * length);
+    std::string hex(2 * length, '\0'); // sized once: push_back checks capacity per digit
     for (unsigned int i = 0; i < length; ++i)
     {
-        hex.push_back(kHex[digest[i] >> 4]);
-        hex.push_back(kHex[digest[i] & 0x0f]);
+        hex[2 * i] = kHex[digest[i] >> 4];
+        hex[2 * i + 1] = kHex[digest[i] & 0x0f];
     }
     return hex;
 }
