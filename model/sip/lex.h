@@ -96,27 +96,41 @@ TrimWsp(std::string_view s)
     return s.substr(begin, end - begin);
 }
 
-/// The first CR or LF in [p, end), or end. Sixteen bytes per step with SSE2 (every
-/// x86-64), then eight: header lines are short, and a libc memchr call per line (one for
-/// LF, another for stray CRs) costs more than this.
+/// Skips whole 16-byte blocks holding none of the bytes in Set (SSE2, every x86-64):
+/// true with p on the first match, or false with p where fewer than 16 bytes remain, for
+/// the caller to finish in its own way. Without SSE2 it only returns false.
+template <char... Set>
+inline bool
+FindInBlocks(const char*& p, const char* end)
+{
+#if defined(__SSE2__)
+    for (; end - p >= 16; p += 16)
+    {
+        const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        __m128i hits = _mm_setzero_si128();
+        ((hits = _mm_or_si128(hits, _mm_cmpeq_epi8(chunk, _mm_set1_epi8(Set)))), ...);
+        if (const int mask = _mm_movemask_epi8(hits); mask != 0)
+        {
+            p += __builtin_ctz(static_cast<unsigned>(mask));
+            return true;
+        }
+    }
+#else
+    static_cast<void>(end);
+#endif
+    return false;
+}
+
+/// The first CR or LF in [p, end), or end. Sixteen bytes per step, then eight: header
+/// lines are short, and a libc memchr call per line (one for LF, another for stray CRs)
+/// costs more than this.
 inline const char*
 FindLineBreak(const char* p, const char* end)
 {
-#if defined(__SSE2__)
-    const __m128i crs = _mm_set1_epi8('\r');
-    const __m128i lfs = _mm_set1_epi8('\n');
-    while (end - p >= 16)
+    if (FindInBlocks<'\r', '\n'>(p, end))
     {
-        const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        const int mask =
-            _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(chunk, crs), _mm_cmpeq_epi8(chunk, lfs)));
-        if (mask != 0)
-        {
-            return p + __builtin_ctz(static_cast<unsigned>(mask));
-        }
-        p += 16;
+        return p;
     }
-#endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     constexpr uint64_t kOnes = 0x0101010101010101ull;
     constexpr uint64_t kHigh = 0x8080808080808080ull;

@@ -8,10 +8,6 @@
 #include <cstring>
 #include <vector>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 namespace sipsim
 {
 
@@ -195,23 +191,17 @@ std::size_t
 NextListSpecial(std::string_view value, std::size_t i)
 {
     const std::size_t size = value.size();
-#if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i open = _mm_set1_epi8('<');
-    const __m128i close = _mm_set1_epi8('>');
-    const __m128i comma = _mm_set1_epi8(',');
-    for (; i + 16 <= size; i += 16)
+    if (i >= size) // a quoted string's skip can stop past the end
     {
-        const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(value.data() + i));
-        const __m128i hits =
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, open)),
-                         _mm_or_si128(_mm_cmpeq_epi8(chunk, close), _mm_cmpeq_epi8(chunk, comma)));
-        if (const int mask = _mm_movemask_epi8(hits); mask != 0)
-        {
-            return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
-        }
+        return std::string_view::npos;
     }
-#endif
+    const char* p = value.data() + i;
+    const bool found = lex::FindInBlocks<'"', '<', '>', ','>(p, value.data() + size);
+    i = static_cast<std::size_t>(p - value.data());
+    if (found)
+    {
+        return i;
+    }
     for (; i < size; ++i)
     {
         if (kListSpecials.special[static_cast<unsigned char>(value[i])])
