@@ -1,6 +1,7 @@
 #include "digest.h"
 
 #include "digest_params.h"
+#include "sip/abnf.h"
 
 #include <array>
 #include <openssl/evp.h>
@@ -216,46 +217,14 @@ ComputeDigestResponse(const DigestInputs& in)
 std::string
 FormatNonceCount(uint32_t nc)
 {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string text(8, '0');
-    for (int i = 7; i >= 0; --i)
-    {
-        text[static_cast<std::size_t>(i)] = kHex[nc & 0x0f];
-        nc >>= 4;
-    }
-    return text;
+    return abnf::FixedHex(nc, 8);
 }
 
 std::optional<uint32_t>
 ParseNonceCount(std::string_view text)
 {
-    if (text.size() != 8)
-    {
-        return std::nullopt;
-    }
-    uint32_t value = 0;
-    for (char c : text)
-    {
-        int digit = 0;
-        if (c >= '0' && c <= '9')
-        {
-            digit = c - '0';
-        }
-        else if (c >= 'a' && c <= 'f')
-        {
-            digit = c - 'a' + 10;
-        }
-        else if (c >= 'A' && c <= 'F')
-        {
-            digit = c - 'A' + 10;
-        }
-        else
-        {
-            return std::nullopt;
-        }
-        value = (value << 4) | static_cast<uint32_t>(digit);
-    }
-    return value;
+    const auto value = abnf::ParseFixedHex(text, 8);
+    return value ? std::optional<uint32_t>(static_cast<uint32_t>(*value)) : std::nullopt;
 }
 
 bool

@@ -36,6 +36,8 @@ ChooseQop(const AuthHeader& challenge)
 std::string
 MakeCnonce(RandomSource& random)
 {
+    // Least significant digit first, unlike abnf::FixedHex: a cnonce is opaque, and this
+    // order is what every recorded run has on the wire.
     static constexpr char kHex[] = "0123456789abcdef";
     uint64_t bits = random.NextU64();
     std::string cnonce(16, '0');

@@ -1,6 +1,7 @@
 #include "digest_server.h"
 
 #include "digest_params.h"
+#include "sip/abnf.h"
 
 namespace sipsim
 {
@@ -14,42 +15,13 @@ constexpr std::size_t kMacDigits = 32;   ///< hex digits of the keyed hash kept 
 std::string
 HexU64(uint64_t value)
 {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string text(kStampDigits, '0');
-    for (std::size_t i = kStampDigits; i-- > 0;)
-    {
-        text[i] = kHex[value & 0x0f];
-        value >>= 4;
-    }
-    return text;
+    return abnf::FixedHex(value, kStampDigits);
 }
 
 std::optional<uint64_t>
 ParseHexU64(std::string_view text)
 {
-    if (text.size() != kStampDigits)
-    {
-        return std::nullopt;
-    }
-    uint64_t value = 0;
-    for (char c : text)
-    {
-        uint64_t digit = 0;
-        if (c >= '0' && c <= '9')
-        {
-            digit = static_cast<uint64_t>(c - '0');
-        }
-        else if (c >= 'a' && c <= 'f')
-        {
-            digit = static_cast<uint64_t>(c - 'a' + 10);
-        }
-        else
-        {
-            return std::nullopt;
-        }
-        value = (value << 4) | digit;
-    }
-    return value;
+    return abnf::ParseFixedHex(text, kStampDigits);
 }
 
 DigestAlgorithm

@@ -31,17 +31,7 @@ public:
     Fnv1a& Line(std::string_view data) { return Add(data).Add("\n"); }
 
     /// 16 hex digits.
-    std::string Hex() const
-    {
-        static constexpr char kHex[] = "0123456789abcdef";
-        std::string out(16, '0');
-        uint64_t hash = m_hash;
-        for (int i = 15; i >= 0; --i, hash >>= 4)
-        {
-            out[static_cast<std::size_t>(i)] = kHex[hash & 0xf];
-        }
-        return out;
-    }
+    std::string Hex() const { return abnf::FixedHex(m_hash, 16); }
 
 private:
     uint64_t m_hash = 0xcbf29ce484222325ULL;

@@ -148,6 +148,39 @@ ParseDecimal(std::string_view text, uint64_t max)
     return value;
 }
 
+std::string
+FixedHex(uint64_t value, std::size_t digits)
+{
+    static constexpr char kHexDigits[] = "0123456789abcdef";
+    std::string text(digits, '0');
+    for (std::size_t i = digits; i-- > 0; value >>= 4)
+    {
+        text[i] = kHexDigits[value & 0x0f];
+    }
+    return text;
+}
+
+std::optional<uint64_t>
+ParseFixedHex(std::string_view text, std::size_t digits)
+{
+    if (text.size() != digits || digits > 16)
+    {
+        return std::nullopt;
+    }
+    uint64_t value = 0;
+    for (char c : text)
+    {
+        if (!IsHexDigit(c))
+        {
+            return std::nullopt;
+        }
+        const char lower = static_cast<char>(c | 0x20); // digits are unchanged by the bit
+        const int digit = IsDigit(c) ? c - '0' : lower - 'a' + 10;
+        value = (value << 4) | static_cast<uint64_t>(digit);
+    }
+    return value;
+}
+
 std::size_t
 ScanQuotedString(std::string_view text, std::size_t pos, std::string* content)
 {

@@ -207,6 +207,12 @@ UnbracketHost(std::string_view host)
 /// not all digits, or greater than max. Never throws and never overflows.
 std::optional<uint64_t> ParseDecimal(std::string_view text, uint64_t max);
 
+/// The low `digits` hex digits of value, lowercase, most significant first and zero-padded:
+/// nonce stamps, nonce counts, hash tags.
+std::string FixedHex(uint64_t value, std::size_t digits);
+/// The value of exactly `digits` hex digits (at most 16, either case); nullopt otherwise.
+std::optional<uint64_t> ParseFixedHex(std::string_view text, std::size_t digits);
+
 /// Scans a quoted-string whose opening DQUOTE is at text[pos]. Returns the index one past
 /// the closing DQUOTE, or std::string_view::npos when unterminated or containing a
 /// character that is neither qdtext nor a valid quoted-pair. When `content` is given it
