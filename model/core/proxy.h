@@ -96,8 +96,11 @@ private:
     // ---- proxy_request.cc --------------------------------------------------------------
     void OnRequest(TimePoint now, const SipMessage& received, const Incoming& in);
     void OnCancel(TimePoint now, const SipMessage& cancel, const Incoming& in);
-    /// §16.3 step 6: true when the request may proceed; otherwise it was answered.
-    bool Authorize(TimePoint now, const SipMessage& request, const Incoming& in);
+    /// §16.3 step 6: true when the request may proceed, with the credentials for our realm
+    /// removed (§22.3); otherwise it was answered.
+    bool Authorize(TimePoint now, SipMessage& request, const Incoming& in);
+    /// Whether §16.3 step 6 applies: ACK, CANCEL and other domains' users pass unchallenged.
+    bool MustAuthenticate(const SipMessage& request) const;
     void OnRegister(TimePoint now, const SipMessage& request, const Incoming& in);
     /// §16.5: the target URIs, or 0 targets and the error code to answer with.
     std::vector<std::string> DetermineTargets(TimePoint now, const SipMessage& request,

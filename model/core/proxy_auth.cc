@@ -11,29 +11,37 @@ namespace sipsim
 namespace
 {
 
+bool
+ForRealm(const AuthHeader& credentials, const std::string& realm)
+{
+    return credentials.Get("realm") == realm;
+}
+
+/// Every well-formed credential in the `headerName` lines; `ourLines` gets the positions of
+/// those for `realm`.
 std::vector<AuthHeader>
-CredentialsIn(const SipMessage& request, std::string_view headerName)
+CredentialsIn(const SipMessage& request, std::string_view headerName, const std::string& realm,
+              std::vector<std::size_t>& ourLines)
 {
     // One credential per line: auth-params are comma separated, so the lines are not split.
     std::vector<AuthHeader> all;
-    for (const HeaderField& field : request.Headers())
+    const std::vector<HeaderField>& headers = request.Headers();
+    for (std::size_t i = 0; i < headers.size(); ++i)
     {
-        if (HeaderNameEquals(field.name, headerName))
+        if (HeaderNameEquals(headers[i].name, headerName))
         {
-            auto parsed = AuthHeader::Parse(field.value);
+            auto parsed = AuthHeader::Parse(headers[i].value);
             if (parsed.Ok())
             {
+                if (ForRealm(*parsed, realm))
+                {
+                    ourLines.push_back(i);
+                }
                 all.push_back(std::move(*parsed));
             }
         }
     }
     return all;
-}
-
-bool
-ForRealm(const AuthHeader& credentials, const std::string& realm)
-{
-    return credentials.Get("realm") == realm;
 }
 
 } // namespace
@@ -73,7 +81,7 @@ ProxyAuthenticator::Check(TimePoint now, const SipMessage& request, std::string_
 {
     Forget(now);
     AuthCheck check;
-    const auto credentials = CredentialsIn(request, headerName);
+    const auto credentials = CredentialsIn(request, headerName, Realm(), check.ourLines);
     for (const AuthHeader& c : credentials)
     {
         if (ForRealm(c, Realm()))
@@ -127,33 +135,9 @@ ProxyAuthenticator::Challenge(TimePoint now, bool stale)
 void
 ProxyAuthenticator::Consume(SipMessage& request, std::string_view headerName) const
 {
-    auto& headers = request.MutableHeaders();
-    for (auto it = headers.begin(); it != headers.end();)
-    {
-        if (HeaderNameEquals(it->name, headerName))
-        {
-            auto parsed = AuthHeader::Parse(it->value);
-            if (parsed.Ok() && ForRealm(*parsed, Realm()))
-            {
-                it = headers.erase(it);
-                continue;
-            }
-        }
-        ++it;
-    }
-}
-
-bool
-ProxyAuthenticator::HasCredentials(const SipMessage& request, std::string_view headerName) const
-{
-    for (const AuthHeader& c : CredentialsIn(request, headerName))
-    {
-        if (ForRealm(c, Realm()))
-        {
-            return true;
-        }
-    }
-    return false;
+    std::vector<std::size_t> ourLines;
+    CredentialsIn(request, headerName, Realm(), ourLines);
+    request.RemoveLines(ourLines);
 }
 
 } // namespace sipsim

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace sipsim
 {
@@ -29,6 +30,9 @@ struct AuthCheck
     DigestVerdict verdict = DigestVerdict::NoCredentials;
     bool stale = false;
     std::string username; ///< from the credentials for our realm, when present
+    /// Positions in the request's header lines of every credential for our realm, to
+    /// remove them (SipMessage::RemoveLines) without parsing them again.
+    std::vector<std::size_t> ourLines;
 };
 
 /// Digest authentication of one realm for a proxy (Proxy-Authorization, §22.3) or a
@@ -47,8 +51,6 @@ public:
     /// Removes the credentials meant for our realm, consumed here (§22.3); other realms'
     /// stay for the proxies further on.
     void Consume(SipMessage& request, std::string_view headerName) const;
-    /// Whether the request carries credentials for our realm.
-    bool HasCredentials(const SipMessage& request, std::string_view headerName) const;
 
     const std::string& Realm() const { return m_server.Config().realm; }
     std::size_t TrackedFailures() const { return m_failures.size(); }

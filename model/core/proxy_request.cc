@@ -130,10 +130,6 @@ Proxy::OnRequest(TimePoint now, const SipMessage& received, const Incoming& in)
     {
         return;
     }
-    if (m_auth)
-    {
-        m_auth->Consume(request, "Proxy-Authorization");
-    }
 
     // §16.5.
     int errorCode = 0;
@@ -187,30 +183,41 @@ Proxy::OnCancel(TimePoint now, const SipMessage& cancel, const Incoming& in)
 }
 
 bool
-Proxy::Authorize(TimePoint now, const SipMessage& request, const Incoming& in)
+Proxy::MustAuthenticate(const SipMessage& request) const
 {
     const std::string& method = request.Method();
-    if (!m_auth || !m_config.challengeRequests || method == "ACK" || method == "CANCEL")
+    if (!m_config.challengeRequests || method == "ACK" || method == "CANCEL")
     {
-        return true; // §22.1: ACK and CANCEL are never challenged
+        return false; // §22.1: ACK and CANCEL are never challenged
     }
     if (!m_config.challengeInDialog && HasToTag(request))
     {
-        return true;
+        return false;
     }
     const auto from = GetFrom(request);
     const auto fromUri = from.Ok() ? from->Sip() : Result<SipUri>(MakeError("no From"));
-    if (!fromUri.Ok() || !IsOwnDomain(fromUri->host, m_config))
-    {
-        return true; // only our own users are authenticated here
-    }
+    return fromUri.Ok() && IsOwnDomain(fromUri->host, m_config); // only our own users
+}
 
+bool
+Proxy::Authorize(TimePoint now, SipMessage& request, const Incoming& in)
+{
+    if (!m_auth)
+    {
+        return true;
+    }
+    if (!MustAuthenticate(request))
+    {
+        m_auth->Consume(request, "Proxy-Authorization");
+        return true;
+    }
     const AuthCheck check = m_auth->Check(now, request, "Proxy-Authorization");
     switch (check.decision)
     {
     case AuthDecision::Accept:
         ++m_counters.authSuccesses;
         Emit(now, ProxyEventKind::AuthSucceeded, request, 0, check.username);
+        request.RemoveLines(check.ourLines); // Check parsed them: consume without a reparse
         return true;
     case AuthDecision::Reject:
         ++m_counters.authFailures;

@@ -539,6 +539,24 @@ SipMessage::Remove(std::string_view name)
     return before - out;
 }
 
+void
+SipMessage::RemoveLines(const std::vector<std::size_t>& positions)
+{
+    if (positions.empty())
+    {
+        return; // keep the lines shared with other copies
+    }
+    for (std::size_t position : positions)
+    {
+        Touch(Headers().at(position).name);
+    }
+    std::vector<HeaderField>& headers = WritableHeaders();
+    for (auto it = positions.rbegin(); it != positions.rend(); ++it)
+    {
+        headers.erase(headers.begin() + static_cast<std::ptrdiff_t>(*it));
+    }
+}
+
 bool
 SipMessage::RemoveFirstValue(std::string_view name)
 {

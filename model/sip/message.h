@@ -132,6 +132,8 @@ public:
     void Set(std::string_view name, std::string value);
     /// Removes every line with that name; returns how many.
     std::size_t Remove(std::string_view name);
+    /// Removes the header lines at these positions in Headers() (ascending, each valid).
+    void RemoveLines(const std::vector<std::size_t>& positions);
     /// Removes the first element of a list-valued header (e.g. the top Via), dropping the
     /// line when it becomes empty. Returns false if there was none.
     bool RemoveFirstValue(std::string_view name);

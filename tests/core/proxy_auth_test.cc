@@ -107,6 +107,66 @@ TEST_F(AuthTest, UsersOfOtherDomainsAndCancelAreNotChallenged)
     EXPECT_EQ(callee.Requests("CANCEL").size(), 1u); // no INVITE to apply it to: forwarded
 }
 
+/// The Proxy-Authorization values of a forwarded request, in order.
+std::vector<std::string>
+CredentialLines(const SipMessage& request)
+{
+    std::vector<std::string> values;
+    for (const HeaderField& field : request.Headers())
+    {
+        if (HeaderNameEquals(field.name, "Proxy-Authorization"))
+        {
+            values.push_back(field.value);
+        }
+    }
+    return values;
+}
+
+const char* const kOtherRealmCredentials =
+    R"(Digest username="alice", realm="other.example", nonce="n1", uri="sip:bob@example.com", )"
+    R"(response="0123456789abcdef0123456789abcdef")";
+
+TEST_F(AuthTest, OnlyOurRealmsCredentialsAreConsumedOtherRealmsAndLinesStay)
+{
+    Send(MakeRequest("INVITE", "sip:bob@example.com", "z9hG4bKr1", "auth@x"));
+    net.RunFor(Milliseconds(100));
+    const SipMessage authorized = Authorized("secret", 2, "z9hG4bKr2");
+    const std::string ours = HeaderOf(authorized, "Proxy-Authorization");
+    // Ours twice, around another realm's line and an unrelated header: every line for our
+    // realm goes, by position, and the lines between them keep their order.
+    SipMessage invite = authorized;
+    invite.Remove("Proxy-Authorization");
+    invite.Add("Proxy-Authorization", ours);
+    invite.Add("Proxy-Authorization", kOtherRealmCredentials);
+    invite.Add("Subject", "kept");
+    invite.Add("Proxy-Authorization", ours);
+    Send(invite);
+    net.RunFor(Milliseconds(100));
+    ASSERT_EQ(callee.Requests("INVITE").size(), 1u);
+    const SipMessage& forwarded = callee.Requests("INVITE")[0];
+    EXPECT_EQ(CredentialLines(forwarded), std::vector<std::string>{kOtherRealmCredentials});
+    EXPECT_EQ(HeaderOf(forwarded, "Subject"), "kept");
+    EXPECT_EQ(proxy->Counters().authSuccesses, 1u);
+}
+
+TEST_F(AuthTest, CredentialsForOurRealmAreConsumedFromRequestsWeDoNotChallenge)
+{
+    // A user of another domain is not challenged here, but credentials for our realm are
+    // still ours to consume (§22.3); another realm's stay for the proxies further on.
+    SipMessage foreign = MakeRequest("INVITE", "sip:bob@example.com", "z9hG4bKr3", "f2@x");
+    foreign.Set("From", "<sip:carol@elsewhere.example>;tag=c2");
+    foreign.Add("Proxy-Authorization", kOtherRealmCredentials);
+    foreign.Add("Proxy-Authorization",
+                R"(Digest username="carol", realm="example.com", nonce="n2", )"
+                R"(uri="sip:bob@example.com", response="00000000000000000000000000000000")");
+    Send(foreign);
+    net.RunFor(Milliseconds(100));
+    ASSERT_EQ(callee.Requests("INVITE").size(), 1u);
+    EXPECT_EQ(CredentialLines(callee.Requests("INVITE")[0]),
+              std::vector<std::string>{kOtherRealmCredentials});
+    EXPECT_EQ(caller.Responses(407).size(), 0u);
+}
+
 TEST_F(ProxyTest, StatelessProxyChallengesAndKeepsTheAckForItsChallenge)
 {
     ProxyConfig config = BasicProxyConfig();

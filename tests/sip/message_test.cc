@@ -1,4 +1,5 @@
 // SipMessage, header-name helpers and ParseMessage on hand-written messages.
+#include "sip/headers.h"
 #include "sip/message.h"
 
 #include <gtest/gtest.h>
@@ -229,6 +230,8 @@ TEST(SipMessage, CopiesShareHeaderLinesUntilOneChanges)
     viaFirst.RemoveFirstValue("Max-Forwards");
     SipMessage viaMutable = original;
     viaMutable.MutableHeaders().front().value = "changed";
+    SipMessage viaLines = original;
+    viaLines.RemoveLines({0});
 
     EXPECT_EQ(original, untouched);
     EXPECT_EQ(original.Headers().size(), 2u);
@@ -239,6 +242,7 @@ TEST(SipMessage, CopiesShareHeaderLinesUntilOneChanges)
     EXPECT_FALSE(viaRemove.Has("Via"));
     EXPECT_FALSE(viaFirst.Has("Max-Forwards"));
     EXPECT_EQ(viaMutable.Headers().front().value, "changed");
+    EXPECT_FALSE(viaLines.Has("Via"));
     EXPECT_EQ(original.Headers().front().value, "SIP/2.0/UDP a.example.com;branch=z9hG4bK1");
 
     // And the other way round: changing the original leaves earlier copies alone.
@@ -643,6 +647,27 @@ TEST(SipMessage, SetPrependRemove)
     EXPECT_EQ(m.Remove("X-A"), 0u);
     EXPECT_FALSE(m.Has("X-A"));
     EXPECT_TRUE(m.Has("s"));
+}
+
+TEST(SipMessage, RemoveLinesByPositionKeepsTheOthersInOrder)
+{
+    SipMessage m = SipMessage::MakeRequest("OPTIONS", "sip:a@b");
+    m.Add("Via", "SIP/2.0/UDP a.example.com;branch=z9hG4bK1");
+    m.Add("X-A", "1");
+    m.Add("X-B", "2");
+    m.Add("X-A", "3");
+    m.Add("X-C", "4");
+    ASSERT_TRUE(TopVia(m));
+    m.RemoveLines({1, 3});
+    ASSERT_EQ(m.Headers().size(), 3u);
+    EXPECT_EQ(m.Headers()[1], (HeaderField{"X-B", "2"}));
+    EXPECT_EQ(m.Headers()[2], (HeaderField{"X-C", "4"}));
+    EXPECT_TRUE(m.HasParsedTopVia()); // other lines than Via: the parsed top Via stands
+    m.RemoveLines({});
+    EXPECT_EQ(m.Headers().size(), 3u);
+    m.RemoveLines({0});
+    EXPECT_FALSE(m.HasParsedTopVia()); // a Via line went: parse again
+    EXPECT_FALSE(TopVia(m));
 }
 
 TEST(SipMessage, RemoveFirstValue)
