@@ -143,7 +143,7 @@ TEST_F(AuthTest, OnlyOurRealmsCredentialsAreConsumedOtherRealmsAndLinesStay)
     Send(invite);
     net.RunFor(Milliseconds(100));
     ASSERT_EQ(callee.Requests("INVITE").size(), 1u);
-    const SipMessage& forwarded = callee.Requests("INVITE")[0];
+    const SipMessage forwarded = callee.Requests("INVITE")[0]; // Requests() returns a copy
     EXPECT_EQ(CredentialLines(forwarded), std::vector<std::string>{kOtherRealmCredentials});
     EXPECT_EQ(HeaderOf(forwarded, "Subject"), "kept");
     EXPECT_EQ(proxy->Counters().authSuccesses, 1u);
