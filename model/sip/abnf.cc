@@ -174,8 +174,8 @@ ParseFixedHex(std::string_view text, std::size_t digits)
         {
             return std::nullopt;
         }
-        const char lower = static_cast<char>(c | 0x20); // digits are unchanged by the bit
-        const int digit = IsDigit(c) ? c - '0' : lower - 'a' + 10;
+        // Setting 0x20 folds 'A'-'F' onto 'a'-'f'.
+        const int digit = IsDigit(c) ? c - '0' : (c | 0x20) - 'a' + 10;
         value = (value << 4) | static_cast<uint64_t>(digit);
     }
     return value;
