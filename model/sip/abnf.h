@@ -334,6 +334,8 @@ Result<NameAddrView> ScanNameAddr(std::string_view text);
 std::optional<ParseError> CheckNameAddr(std::string_view text);
 /// Validates one Route / Record-Route element: a name-addr in <> with parameters.
 std::optional<ParseError> CheckRouteEntry(std::string_view item, std::string_view headerName);
+/// CheckRouteEntry that also hands back the scanned entry, for callers that need its URI.
+Result<NameAddrView> ScanRouteEntry(std::string_view item, std::string_view headerName);
 /// Validates one Contact header line (the grammar of ContactList::Parse).
 std::optional<ParseError> CheckContactValue(std::string_view value);
 

@@ -339,14 +339,10 @@ GetTopRouteUri(const SipMessage& message, std::string_view headerName)
         {
             continue; // a blank line has no entries
         }
-        if (auto error = CheckRouteEntry(*first, headerName))
-        {
-            return *error;
-        }
-        auto view = ScanNameAddr(*first);
+        auto view = ScanRouteEntry(*first, headerName);
         if (!view)
         {
-            return view.Error(); // not reached: CheckRouteEntry accepted the same text
+            return view.Error();
         }
         return std::optional<std::string_view>(view->uri);
     }

@@ -208,8 +208,8 @@ CheckNameAddr(std::string_view text)
                                [](const ParamView&) { return std::optional<ParseError>(); });
 }
 
-std::optional<ParseError>
-CheckRouteEntry(std::string_view item, std::string_view headerName)
+Result<NameAddrView>
+ScanRouteEntry(std::string_view item, std::string_view headerName)
 {
     auto view = ScanNameAddr(item);
     if (!view)
@@ -220,14 +220,21 @@ CheckRouteEntry(std::string_view item, std::string_view headerName)
             ForEachGenericParam(view->text, view->paramsPos, headerName,
                                 [](const ParamView&) { return std::optional<ParseError>(); }))
     {
-        return error;
+        return *error;
     }
     // route-param = name-addr *( SEMI rr-param ): the brackets are mandatory.
     if (!view->angleBrackets)
     {
         return MakeError(std::string(headerName) + ": URI must be enclosed in <>");
     }
-    return std::nullopt;
+    return view;
+}
+
+std::optional<ParseError>
+CheckRouteEntry(std::string_view item, std::string_view headerName)
+{
+    auto view = ScanRouteEntry(item, headerName);
+    return view ? std::nullopt : std::optional<ParseError>(view.Error());
 }
 
 } // namespace abnf
