@@ -113,6 +113,7 @@ InviteClientTransaction::OnResponse(const SipMessage& response, const Address& f
             StopWaiting();
             TransitionTo(TxnState::Accepted, "rx", code);
             PassUp(response, from);
+            Settle();
             Arm(TimerId::M, InitialTimerValue(Timers(), TimerId::M, Reliable()));
         }
         else
@@ -121,6 +122,7 @@ InviteClientTransaction::OnResponse(const SipMessage& response, const Address& f
             TransitionTo(TxnState::Completed, "rx", code);
             SendAck(response, false);
             PassUp(response, from);
+            Settle();
             WaitThenTerminate(TimerId::D, "Timer D");
         }
         break;

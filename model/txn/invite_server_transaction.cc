@@ -95,11 +95,13 @@ InviteServerTransaction::SendResponse(SipMessage response)
         m_last2xxWire = response.Serialize();
         SendAndRemember(std::move(response));
         TransitionTo(TxnState::Accepted, "tx", code);
+        Settle();
         Arm(TimerId::L, InitialTimerValue(Timers(), TimerId::L, Reliable()));
         return true;
     }
     SendAndRemember(std::move(response));
     TransitionTo(TxnState::Completed, "tx", code);
+    Settle();
     if (!Reliable())
     {
         m_interval = InitialTimerValue(Timers(), TimerId::G, false);

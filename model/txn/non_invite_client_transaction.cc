@@ -65,6 +65,7 @@ NonInviteClientTransaction::OnResponse(const SipMessage& response, const Address
     Disarm(TimerId::F);
     TransitionTo(TxnState::Completed, "rx", code);
     PassUp(response, from);
+    Settle();
     WaitThenTerminate(TimerId::K, "Timer K");
 }
 

@@ -55,6 +55,7 @@ NonInviteServerTransaction::SendResponse(SipMessage response)
         return true;
     }
     TransitionTo(TxnState::Completed, "tx", code);
+    Settle();
     WaitThenTerminate(TimerId::J, "Timer J");
     return true;
 }

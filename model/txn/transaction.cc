@@ -1,5 +1,7 @@
 #include "transaction.h"
 
+#include "matching.h"
+#include "sip/headers.h"
 #include "transaction_layer.h"
 
 #include <string>
@@ -139,6 +141,13 @@ Transaction::TransitionTo(TxnState to, const char* cause, int statusCode)
 }
 
 void
+Transaction::ReleaseRequest()
+{
+    m_request = SipMessage();
+    m_keepsRequest = false;
+}
+
+void
 Transaction::FireIfArmed(TimerId timer, TimePoint deadline)
 {
     if (m_deadlines[Index(timer)] != deadline || IsTerminated())
@@ -196,6 +205,13 @@ ClientTransaction::PassUp(const SipMessage& response, const Address& from)
 }
 
 void
+ClientTransaction::Settle()
+{
+    ReleaseRequest();
+    std::string().swap(m_wire);
+}
+
+void
 ClientTransaction::OnTransportError(const Address& destination)
 {
     if (!Allowed(State(), TxnState::Terminated))
@@ -214,6 +230,8 @@ ServerTransaction::ServerTransaction(TxnContext& ctx, uint64_t id, TxnKind kind,
     : Transaction(ctx, id, kind, initial, std::move(key), std::move(request), source)
     , m_responseTarget(std::move(source))
 {
+    const auto topVia = TopVia(Request());
+    m_legacy = !topVia || !HasCookie(topVia->Branch());
 }
 
 void
@@ -225,8 +243,10 @@ ServerTransaction::SendAndRemember(SipMessage response)
         m_responseTarget = ResponseDestination(response, Peer());
     }
     m_lastWire = response.Serialize();
+    m_lastStatus = response.StatusCode();
     m_lastResponse = std::move(response);
     m_hasLast = true;
+    m_keepsLast = true;
     Ctx().Send(m_responseTarget, m_lastWire, false);
 }
 
@@ -237,9 +257,21 @@ ServerTransaction::ResendLast()
     {
         return false;
     }
-    CountRetransmission(Ctx().Counters(), m_lastResponse);
+    ++Ctx().Counters().responseRetransmissions[m_lastStatus];
     Ctx().Send(m_responseTarget, m_lastWire, true);
     return true;
+}
+
+void
+ServerTransaction::Settle()
+{
+    if (m_legacy)
+    {
+        return;
+    }
+    ReleaseRequest();
+    m_lastResponse = SipMessage();
+    m_keepsLast = false;
 }
 
 void

@@ -108,7 +108,9 @@ public:
     TxnState State() const { return m_state; }
     bool IsTerminated() const { return m_state == TxnState::Terminated; }
     const std::string& Key() const { return m_key; }
+    /// The request, until the machine settles (see ReleaseRequest): empty afterwards.
     const SipMessage& Request() const { return m_request; }
+    bool KeepsRequest() const { return m_keepsRequest; }
     /// Client: where the request goes. Server: where the request came from.
     const Address& Peer() const { return m_peer; }
     bool Reliable() const { return IsReliable(m_peer.transport); }
@@ -143,6 +145,11 @@ protected:
 
     static std::size_t Index(TimerId timer) { return static_cast<std::size_t>(timer); }
 
+    /// Lets the request go once the machine has its final response: from then on it matches
+    /// by its key and re-sends bytes it kept. Held until Timer D, J, L or M (32 s over UDP),
+    /// these messages were most of a long run's live heap, and cold memory to free.
+    void ReleaseRequest();
+
 private:
     TxnContext& m_ctx;
     uint64_t m_id;
@@ -150,6 +157,7 @@ private:
     TxnState m_state;
     std::string m_key;
     SipMessage m_request;
+    bool m_keepsRequest = true;
     Address m_peer;
     std::array<TimePoint, kTimerIdCount> m_deadlines;
 };
@@ -174,6 +182,8 @@ protected:
     void SendRequest(bool retransmission);
     /// Emits ResponseReceived to the TU.
     void PassUp(const SipMessage& response, const Address& from);
+    /// After the final response: the request is never sent again.
+    void Settle();
 
 private:
     std::string m_wire;
@@ -197,19 +207,26 @@ public:
 
     /// Where responses go (§18.2.2), known once the first response has been sent.
     const Address& ResponseTarget() const { return m_responseTarget; }
-    const SipMessage* LastResponse() const { return m_hasLast ? &m_lastResponse : nullptr; }
+    /// The last response sent; nullptr before the first and once the machine has settled.
+    const SipMessage* LastResponse() const { return m_keepsLast ? &m_lastResponse : nullptr; }
 
 protected:
     /// Serialises, sends and remembers `response` as the last response.
     void SendAndRemember(SipMessage response);
     /// Re-sends the last response (counted as a response retransmission); false if none.
     bool ResendLast();
+    /// After the final response: only its bytes and status are needed again. A transaction
+    /// matched by RFC 2543 rules keeps everything, as those compare To tags of both messages.
+    void Settle();
 
 private:
     Address m_responseTarget;
     SipMessage m_lastResponse;
     std::string m_lastWire;
+    int m_lastStatus = 0;
     bool m_hasLast = false;
+    bool m_keepsLast = false;
+    bool m_legacy = false; ///< the request's branch lacks the RFC 3261 magic cookie
 };
 
 } // namespace sipsim

@@ -431,14 +431,14 @@ const SipMessage*
 TransactionLayer::ClientRequest(ClientTxnId txn) const
 {
     const Transaction* found = FindClient(txn);
-    return found ? &found->Request() : nullptr;
+    return found && found->KeepsRequest() ? &found->Request() : nullptr;
 }
 
 const SipMessage*
 TransactionLayer::ServerRequest(ServerTxnId txn) const
 {
     const Transaction* found = FindServer(txn);
-    return found ? &found->Request() : nullptr;
+    return found && found->KeepsRequest() ? &found->Request() : nullptr;
 }
 
 std::optional<Address>

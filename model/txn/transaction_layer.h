@@ -100,7 +100,8 @@ public:
     std::optional<TxnState> ClientState(ClientTxnId txn) const;
     std::optional<TxnState> ServerState(ServerTxnId txn) const;
     /// The request that created the transaction (with received/rport stamped for servers);
-    /// nullptr when unknown. Valid until the next call into the layer.
+    /// nullptr when unknown or once the transaction has its final response (it lets the
+    /// request go then). Valid until the next call into the layer.
     const SipMessage* ClientRequest(ClientTxnId txn) const;
     const SipMessage* ServerRequest(ServerTxnId txn) const;
     /// The source address of the request of a server transaction.
