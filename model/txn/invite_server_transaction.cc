@@ -69,15 +69,16 @@ InviteServerTransaction::SendResponse(SipMessage response)
             return false;
         }
         // RFC 6026 §8.5: further 2xx (the UAS core's retransmissions, a proxy's other
-        // forks) are sent; identical bytes count as a retransmission.
+        // forks) are sent; identical bytes count as a retransmission. Accepted never
+        // re-sends by itself, so the last bytes serve only this comparison.
         std::string wire = response.Serialize();
-        const bool again = wire == m_last2xxWire;
+        const bool again = wire == LastWire();
         if (again)
         {
             CountRetransmission(Ctx().Counters(), response);
         }
         Ctx().Send(ResponseTarget(), wire, again);
-        m_last2xxWire = std::move(wire);
+        LastWire() = std::move(wire);
         return true;
     }
     if (State() != TxnState::Proceeding)
@@ -92,7 +93,6 @@ InviteServerTransaction::SendResponse(SipMessage response)
     }
     if (code < 300)
     {
-        m_last2xxWire = response.Serialize();
         SendAndRemember(std::move(response));
         TransitionTo(TxnState::Accepted, "tx", code);
         Settle();

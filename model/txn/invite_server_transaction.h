@@ -27,8 +27,7 @@ protected:
     void OnTimer(TimerId timer) override;
 
 private:
-    Duration m_interval{0};    ///< current Timer G interval
-    std::string m_last2xxWire; ///< to tell a 2xx retransmission from another fork's 2xx
+    Duration m_interval{0}; ///< current Timer G interval
 };
 
 } // namespace sipsim

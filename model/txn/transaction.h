@@ -215,6 +215,8 @@ protected:
     void SendAndRemember(SipMessage response);
     /// Re-sends the last response (counted as a response retransmission); false if none.
     bool ResendLast();
+    /// The bytes of the last response sent.
+    std::string& LastWire() { return m_lastWire; }
     /// After the final response: only its bytes and status are needed again. A transaction
     /// matched by RFC 2543 rules keeps everything, as those compare To tags of both messages.
     void Settle();
