@@ -42,8 +42,8 @@ CSeqNumber(const SipMessage& message)
 std::string
 ValueOf(const SipMessage& message, std::string_view name)
 {
-    const std::string* value = message.Get(name);
-    return value ? *value : std::string();
+    const HeaderValue* value = message.Get(name);
+    return value ? value->str() : std::string();
 }
 
 /// "sip:p1.example.com;lr" has lr; URIs that are not SIP are never loose routers.

@@ -80,7 +80,7 @@ LoopHash(const SipMessage& request, std::string_view receivedTopVia)
 std::string
 LoopHash(const SipMessage& request)
 {
-    const std::string* via = request.Get("Via");
+    const HeaderValue* via = request.Get("Via");
     const auto top = via ? FirstHeaderListElement(*via) : std::nullopt;
     return top ? LoopHash(request, *top) : std::string();
 }

@@ -78,7 +78,7 @@ IsKnownMethod(const std::string& method)
 bool
 BodyIsOptional(const SipMessage& request)
 {
-    const std::string* disposition = request.Get("Content-Disposition");
+    const HeaderValue* disposition = request.Get("Content-Disposition");
     return disposition != nullptr &&
            Lower(*disposition).find("handling=optional") != std::string::npos;
 }
@@ -156,7 +156,7 @@ InspectRequest(const SipMessage& request, const UasCapabilities& caps, bool inDi
 
     if (!request.Body().empty() && !BodyIsOptional(request))
     {
-        const std::string* type = request.Get("Content-Type");
+        const HeaderValue* type = request.Get("Content-Type");
         if (type == nullptr || !Contains(caps.contentTypes, MediaType(*type)))
         {
             return UasRejection{

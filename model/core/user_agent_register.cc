@@ -15,8 +15,8 @@ namespace
 std::string
 ValueOr(const SipMessage& message, std::string_view name)
 {
-    const std::string* value = message.Get(name);
-    return value ? *value : std::string();
+    const HeaderValue* value = message.Get(name);
+    return value ? value->str() : std::string();
 }
 
 uint32_t

@@ -446,8 +446,8 @@ UserAgent::OnClientFailure(TimePoint now, ClientTxnId txn, int code, const std::
         if (auto opt = m_options.find(owner.owner);
             opt != m_options.end() && opt->second.out.txn == txn && !opt->second.done)
         {
-            const std::string* callId = opt->second.out.request.Get("Call-ID");
-            Emit(now, callId ? *callId : std::string(), CallEventKind::OptionsCompleted, code,
+            const HeaderValue* callId = opt->second.out.request.Get("Call-ID");
+            Emit(now, callId ? callId->str() : std::string(), CallEventKind::OptionsCompleted, code,
                  cause, owner.owner);
             opt->second.done = true;
             ScheduleReap(owner.owner);

@@ -12,7 +12,7 @@ namespace
 void
 CopyFirst(const SipMessage& from, SipMessage& to, std::string_view name)
 {
-    if (const std::string* value = from.Get(name))
+    if (const HeaderValue* value = from.Get(name))
     {
         to.Add(name, *value);
     }
@@ -40,7 +40,7 @@ AddPathHeaders(const SipMessage& request, SipMessage& out)
     {
         out.Add("Via", std::string(vias.front()));
     }
-    const std::string* maxForwards = request.Get("Max-Forwards");
+    const HeaderValue* maxForwards = request.Get("Max-Forwards");
     out.Add("Max-Forwards", maxForwards ? *maxForwards : std::string("70"));
     CopyAll(request, out, "Route");
 }
@@ -74,18 +74,22 @@ MakeResponseTo(const SipMessage& request, int statusCode, std::string reasonPhra
         response.RememberTopVia(request.ParsedTopVia());
     }
     CopyFirst(request, response, "From");
-    if (const std::string* to = request.Get("To"))
+    if (const HeaderValue* to = request.Get("To"))
     {
-        std::string value = *to;
-        auto addr = NameAddr::Parse(value);
+        auto addr = NameAddr::Parse(*to);
         // Appending keeps the request's To byte-for-byte apart from the new tag, which
         // is what the UAC compares when it builds the dialog (§12.1.2).
         if (!toTag.empty() && addr && addr->Tag().empty())
         {
+            std::string value = to->str();
             value += ";tag=";
             value += toTag;
+            response.Add("To", std::move(value));
         }
-        response.Add("To", std::move(value));
+        else
+        {
+            response.Add("To", *to);
+        }
     }
     CopyFirst(request, response, "Call-ID");
     CopyFirst(request, response, "CSeq");

@@ -16,7 +16,7 @@ constexpr uint64_t kMaxCSeq = (uint64_t{1} << 31) - 1;
 Result<NameAddr>
 ParseAddressHeader(const SipMessage& message, std::string_view name)
 {
-    const std::string* value = message.Get(name);
+    const HeaderValue* value = message.Get(name);
     if (!value)
     {
         return MakeError("missing " + std::string(name) + " header");
@@ -201,7 +201,7 @@ AddressTag(std::string_view value)
 std::string_view
 HeaderTag(const SipMessage& message, std::string_view headerName)
 {
-    const std::string* value = message.Get(headerName);
+    const HeaderValue* value = message.Get(headerName);
     return value ? AddressTag(*value) : std::string_view();
 }
 
@@ -214,7 +214,7 @@ GetTo(const SipMessage& message)
 Result<CSeq>
 GetCSeq(const SipMessage& message)
 {
-    const std::string* value = message.Get("CSeq");
+    const HeaderValue* value = message.Get("CSeq");
     if (!value)
     {
         return MakeError("missing CSeq header");
@@ -225,7 +225,7 @@ GetCSeq(const SipMessage& message)
 Result<std::string>
 GetCallId(const SipMessage& message)
 {
-    const std::string* value = message.Get("Call-ID");
+    const HeaderValue* value = message.Get("Call-ID");
     if (!value)
     {
         return MakeError("missing Call-ID header");
@@ -241,14 +241,14 @@ GetCallId(const SipMessage& message)
 std::string_view
 CallIdView(const SipMessage& message)
 {
-    const std::string* value = message.Get("Call-ID");
+    const HeaderValue* value = message.Get("Call-ID");
     return value ? ValidCallId(*value) : std::string_view();
 }
 
 Result<int>
 GetMaxForwards(const SipMessage& message)
 {
-    const std::string* value = message.Get("Max-Forwards");
+    const HeaderValue* value = message.Get("Max-Forwards");
     if (!value)
     {
         return MakeError("missing Max-Forwards header");
@@ -264,7 +264,7 @@ GetMaxForwards(const SipMessage& message)
 Result<uint32_t>
 GetExpires(const SipMessage& message)
 {
-    const std::string* value = message.Get("Expires");
+    const HeaderValue* value = message.Get("Expires");
     if (!value)
     {
         return MakeError("missing Expires header");
@@ -367,7 +367,7 @@ GetOptionTags(const SipMessage& message, std::string_view headerName)
 Result<std::size_t>
 GetContentLength(const SipMessage& message)
 {
-    const std::string* value = message.Get("Content-Length");
+    const HeaderValue* value = message.Get("Content-Length");
     if (!value)
     {
         return MakeError("missing Content-Length header");

@@ -422,7 +422,7 @@ SipMessage::SetStatus(int code, std::string reason)
     WritableParts().reasonPhrase = std::move(reason);
 }
 
-const std::string*
+const HeaderValue*
 SipMessage::Get(std::string_view name) const
 {
     for (const HeaderField& field : Headers())
@@ -461,7 +461,7 @@ SipMessage::Count(std::string_view name) const
 }
 
 void
-SipMessage::Add(std::string_view name, std::string value)
+SipMessage::Add(std::string_view name, HeaderValue value)
 {
     Touch(name);
     std::vector<HeaderField>& headers = WritableHeaders();
@@ -469,7 +469,7 @@ SipMessage::Add(std::string_view name, std::string value)
 }
 
 void
-SipMessage::Prepend(std::string_view name, std::string value)
+SipMessage::Prepend(std::string_view name, HeaderValue value)
 {
     Touch(name);
     std::vector<HeaderField>& headers = WritableHeaders();
@@ -485,7 +485,7 @@ SipMessage::Prepend(std::string_view name, std::string value)
 }
 
 void
-SipMessage::Set(std::string_view name, std::string value)
+SipMessage::Set(std::string_view name, HeaderValue value)
 {
     Touch(name);
     std::vector<HeaderField>& headers = WritableHeaders();
@@ -575,7 +575,7 @@ SipMessage::RemoveFirstValue(std::string_view name)
         }
         else
         {
-            it->value = std::string(rest);
+            it->value = it->value.Part(rest);
         }
         return true;
     }
@@ -583,7 +583,7 @@ SipMessage::RemoveFirstValue(std::string_view name)
 }
 
 void
-SipMessage::ReplaceFirstValue(std::string_view name, std::string value)
+SipMessage::ReplaceFirstValue(std::string_view name, HeaderValue value)
 {
     Touch(name);
     std::vector<HeaderField>& headers = WritableHeaders();
@@ -601,7 +601,7 @@ SipMessage::ReplaceFirstValue(std::string_view name, std::string value)
         }
         else
         {
-            it->value = std::string(rest);
+            it->value = it->value.Part(rest);
             headers.insert(it, HeaderField{CanonicalHeaderName(name), std::move(value)});
         }
         return;

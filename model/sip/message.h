@@ -1,6 +1,7 @@
 #ifndef SIPSIM_SIP_MESSAGE_H
 #define SIPSIM_SIP_MESSAGE_H
 
+#include "header_value.h"
 #include "result.h"
 
 #include <cstddef>
@@ -21,11 +22,11 @@ struct SipUri;
 /// One header line as it appears on the wire after unfolding. The name is stored in its
 /// canonical long form for headers we know ("v" and "via" become "Via"); unknown header
 /// names are kept verbatim. The value has surrounding whitespace trimmed and folded
-/// continuation lines joined with a single space.
+/// continuation lines joined with a single space; copies of it share its bytes.
 struct HeaderField
 {
     std::string name;
-    std::string value;
+    HeaderValue value;
 
     bool operator==(const HeaderField& other) const
     {
@@ -116,7 +117,7 @@ public:
     }
 
     /// The value of the first header with that name, or nullptr.
-    const std::string* Get(std::string_view name) const;
+    const HeaderValue* Get(std::string_view name) const;
     /// Every value of that header across all its lines, split at top-level commas
     /// (for list-valued headers such as Via, Route, Contact). Views into this message.
     std::vector<std::string_view> GetAll(std::string_view name) const;
@@ -125,11 +126,11 @@ public:
     bool Has(std::string_view name) const { return Get(name) != nullptr; }
 
     /// Appends a header line (name canonicalised).
-    void Add(std::string_view name, std::string value);
+    void Add(std::string_view name, HeaderValue value);
     /// Inserts a header line before the first line with the same name, or appends.
-    void Prepend(std::string_view name, std::string value);
+    void Prepend(std::string_view name, HeaderValue value);
     /// Replaces the first line with that name (removing the others), or appends.
-    void Set(std::string_view name, std::string value);
+    void Set(std::string_view name, HeaderValue value);
     /// Removes every line with that name; returns how many.
     std::size_t Remove(std::string_view name);
     /// Removes the header lines at these positions in Headers() (ascending, each valid).
@@ -140,7 +141,7 @@ public:
     /// Replaces the first element of a list-valued header where it stands: the line's value
     /// when it holds one element, else a line of its own just above the rest of that line.
     /// Appends a line when there is none.
-    void ReplaceFirstValue(std::string_view name, std::string value);
+    void ReplaceFirstValue(std::string_view name, HeaderValue value);
 
     const std::string& Body() const { return Parts().body; }
     /// Sets the body and the Content-Length header to match.

@@ -288,6 +288,10 @@ MessageParser::ParseHeaders(SipMessage& message)
 {
     std::vector<HeaderField>& headers = message.MutableHeaders();
     headers.reserve(16);
+    // One copy of the rest of the message that every unfolded value points into: one
+    // allocation per message rather than one per value, and copies of the message share it.
+    const std::size_t sharedStart = m_pos;
+    const SharedText shared(m_data.substr(sharedStart));
     for (;;)
     {
         if (m_pos >= m_data.size())
@@ -355,7 +359,7 @@ MessageParser::ParseHeaders(SipMessage& message)
 
         // LWS folding: each following line that starts with SP/HTAB continues this value;
         // the line break and the whitespace around it become one SP (§7.3.1).
-        std::string value;
+        std::string foldedValue;
         bool folded = false;
         m_pos = next;
         ++m_line;
@@ -367,25 +371,27 @@ MessageParser::ParseHeaders(SipMessage& message)
             }
             if (!folded)
             {
-                value.assign(firstPart);
+                foldedValue.assign(firstPart);
                 folded = true;
             }
             std::string_view more = lex::TrimWsp(m_data.substr(m_pos, contentEnd - m_pos));
             if (!more.empty())
             {
-                if (!value.empty())
+                if (!foldedValue.empty())
                 {
-                    value.push_back(' ');
+                    foldedValue.push_back(' ');
                 }
-                value.append(more);
+                foldedValue.append(more);
             }
             m_pos = next;
             ++m_line;
         }
-        if (!folded)
-        {
-            value.assign(firstPart);
-        }
+        const std::size_t firstOffset =
+            static_cast<std::size_t>(firstPart.data() - m_data.data()) - sharedStart;
+        HeaderValue value =
+            folded
+                ? HeaderValue(foldedValue)
+                : HeaderValue::Within(shared, shared.view().substr(firstOffset, firstPart.size()));
 
         std::string_view canonical = lex::KnownCanonicalName(name);
         if (canonical == "Content-Length" && !NoteContentLength(value, headerLine, valueColumn))

@@ -116,7 +116,7 @@ CredentialLines(const SipMessage& request)
     {
         if (HeaderNameEquals(field.name, "Proxy-Authorization"))
         {
-            values.push_back(field.value);
+            values.push_back(field.value.str());
         }
     }
     return values;

@@ -163,7 +163,7 @@ AckFor(const SipMessage& response)
     ack.Add("Max-Forwards", "70");
     for (const char* name : {"From", "To", "Call-ID"})
     {
-        if (const std::string* value = response.Get(name))
+        if (const HeaderValue* value = response.Get(name))
         {
             ack.Add(name, *value);
         }
@@ -189,8 +189,8 @@ AutoAck(Peer& peer, TimePoint, const SipMessage& m)
 inline std::string
 HeaderOf(const SipMessage& message, std::string_view name)
 {
-    const std::string* value = message.Get(name);
-    return value ? *value : std::string();
+    const HeaderValue* value = message.Get(name);
+    return value ? value->str() : std::string();
 }
 
 inline std::size_t

@@ -129,8 +129,8 @@ ViaPath(const SipMessage& message)
 std::string
 HeaderOf(const SipMessage& message, std::string_view name)
 {
-    const std::string* value = message.Get(name);
-    return value ? *value : std::string();
+    const HeaderValue* value = message.Get(name);
+    return value ? value->str() : std::string();
 }
 
 class SeedFlowTest : public ::testing::Test

@@ -168,8 +168,8 @@ Parse(const std::string& data)
 inline std::string
 Header(const SipMessage& message, std::string_view name)
 {
-    const std::string* value = message.Get(name);
-    return value ? *value : std::string();
+    const HeaderValue* value = message.Get(name);
+    return value ? value->str() : std::string();
 }
 
 inline std::string

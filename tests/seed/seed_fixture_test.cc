@@ -382,7 +382,7 @@ TEST(SeedFlow, ProxyAuthorizationVerifies)
     std::optional<SipMessage> ack = Load(15);
     ASSERT_TRUE(challenge && invite && ack);
 
-    const std::string* challengeText = challenge->Get("Proxy-Authenticate");
+    const HeaderValue* challengeText = challenge->Get("Proxy-Authenticate");
     ASSERT_NE(challengeText, nullptr);
     Result<AuthHeader> authenticate = AuthHeader::Parse(*challengeText);
     ASSERT_TRUE(authenticate.Ok()) << authenticate.Error().ToString();
@@ -392,7 +392,7 @@ TEST(SeedFlow, ProxyAuthorizationVerifies)
     EXPECT_EQ(authenticate->Get("algorithm"), "MD5");
     EXPECT_EQ(authenticate->Get("opaque"), "");
 
-    const std::string* credentialsText = invite->Get("Proxy-Authorization");
+    const HeaderValue* credentialsText = invite->Get("Proxy-Authorization");
     ASSERT_NE(credentialsText, nullptr);
     Result<AuthHeader> credentials = AuthHeader::Parse(*credentialsText);
     ASSERT_TRUE(credentials.Ok()) << credentials.Error().ToString();
@@ -433,7 +433,7 @@ TEST(SeedFlow, ProxyAuthorizationMatchesSipsimAuth)
     // fixture agree on what a correct answer to F02 is.
     std::optional<SipMessage> invite = Load(4);
     ASSERT_TRUE(invite.has_value());
-    const std::string* credentialsText = invite->Get("Proxy-Authorization");
+    const HeaderValue* credentialsText = invite->Get("Proxy-Authorization");
     ASSERT_NE(credentialsText, nullptr);
     Result<AuthHeader> credentials = AuthHeader::Parse(*credentialsText);
     ASSERT_TRUE(credentials.Ok()) << credentials.Error().ToString();

@@ -40,7 +40,7 @@ Lines(const SipMessage& m, const std::string& name)
     {
         if (HeaderNameEquals(field.name, name))
         {
-            values.push_back(field.value);
+            values.push_back(field.value.str());
         }
     }
     return values;

@@ -733,7 +733,7 @@ TEST(SipMessage, EqualityCoversEveryPart)
     copy.SetRequestUri("sip:other@example.com");
     EXPECT_NE(copy, *base);
     copy = *base;
-    copy.MutableHeaders()[0].value += " ";
+    copy.MutableHeaders()[0].value = copy.Headers()[0].value.str() + " ";
     EXPECT_NE(copy, *base);
     copy = *base;
     copy.SetMethod("INFO");

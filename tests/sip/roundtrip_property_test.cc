@@ -84,7 +84,7 @@ public:
             out += Pick({"", "", " ", "\t", "  "});
             out += ":";
             out += Pick({"", " ", " ", "   ", "\t"});
-            out += Folded(h.value);
+            out += Folded(h.value.str());
             out += Pick({"", "", " ", "\t "});
             out += "\r\n";
         }

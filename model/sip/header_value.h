@@ -1,0 +1,160 @@
+#ifndef SIPSIM_SIP_HEADER_VALUE_H
+#define SIPSIM_SIP_HEADER_VALUE_H
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace sipsim
+{
+
+namespace detail
+{
+/// Reference-counted immutable bytes; the characters follow the header in one allocation.
+/// Atomic because --parse-ahead parses on another thread than the one that uses the values.
+struct TextBlock
+{
+    std::atomic<std::uint32_t> refs{1};
+
+    char* Chars() { return reinterpret_cast<char*>(this + 1); }
+    static TextBlock* Create(std::string_view bytes);
+    static void Retain(TextBlock* block) { block->refs.fetch_add(1, std::memory_order_relaxed); }
+    static void Release(TextBlock* block);
+};
+} // namespace detail
+
+class SharedText;
+
+/// An immutable header value that copies share instead of copying. Values the parser takes
+/// from a message all point into one shared copy of its header bytes, and short values are
+/// kept inline: copying a message (every proxy hop and transaction does) copies no text, and
+/// parsing one allocates once for all its values instead of once per value.
+/// Reads as a std::string_view; `str()` makes a std::string where one is needed.
+class HeaderValue
+{
+    template <typename Text>
+    using EnableIfText = std::enable_if_t<std::is_convertible_v<const Text&, std::string_view> &&
+                                          !std::is_same_v<std::decay_t<Text>, HeaderValue>>;
+
+public:
+    HeaderValue() noexcept { m_inline[0] = '\0'; }
+    HeaderValue(const std::string& text) { Assign(text); }
+    HeaderValue(const char* text) { Assign(std::string_view(text)); }
+    /// Explicit: a view might point into this very value's storage.
+    explicit HeaderValue(std::string_view text) { Assign(text); }
+    HeaderValue(const HeaderValue& other) noexcept;
+    HeaderValue(HeaderValue&& other) noexcept;
+    HeaderValue& operator=(const HeaderValue& other) noexcept;
+    HeaderValue& operator=(HeaderValue&& other) noexcept;
+    ~HeaderValue() { Drop(); }
+
+    /// The bytes of `part`, which must lie inside `owner`'s text, without copying them.
+    static HeaderValue Within(const SharedText& owner, std::string_view part);
+    /// The bytes of `part`, which must lie inside this value, sharing them where this does.
+    HeaderValue Part(std::string_view part) const;
+
+    const char* data() const { return m_isInline ? m_inline : m_shared.data; }
+    std::size_t size() const { return m_size; }
+    bool empty() const { return m_size == 0; }
+    std::string_view view() const { return {data(), m_size}; }
+    operator std::string_view() const { return view(); }
+    std::string str() const { return std::string(view()); }
+
+    const char* begin() const { return data(); }
+    const char* end() const { return data() + m_size; }
+    char operator[](std::size_t i) const { return data()[i]; }
+    char front() const { return data()[0]; }
+    char back() const { return data()[m_size - 1]; }
+    std::size_t find(std::string_view what, std::size_t from = 0) const
+    {
+        return view().find(what, from);
+    }
+    std::size_t find(char c, std::size_t from = 0) const { return view().find(c, from); }
+    std::string_view substr(std::size_t pos, std::size_t count = std::string_view::npos) const
+    {
+        return view().substr(pos, count);
+    }
+
+    friend bool operator==(const HeaderValue& a, const HeaderValue& b)
+    {
+        return a.view() == b.view();
+    }
+    friend bool operator!=(const HeaderValue& a, const HeaderValue& b) { return !(a == b); }
+    // Templates so that comparing with a literal, std::string or string_view is an exact
+    // match rather than a choice between two user conversions.
+    template <typename Text, typename = EnableIfText<Text>>
+    friend bool operator==(const HeaderValue& a, const Text& b)
+    {
+        return a.view() == std::string_view(b);
+    }
+    template <typename Text, typename = EnableIfText<Text>>
+    friend bool operator==(const Text& a, const HeaderValue& b)
+    {
+        return std::string_view(a) == b.view();
+    }
+    template <typename Text, typename = EnableIfText<Text>>
+    friend bool operator!=(const HeaderValue& a, const Text& b)
+    {
+        return !(a == b);
+    }
+    template <typename Text, typename = EnableIfText<Text>>
+    friend bool operator!=(const Text& a, const HeaderValue& b)
+    {
+        return !(a == b);
+    }
+
+private:
+    /// Values up to this long live inside the object (no allocation, no reference count).
+    static constexpr std::size_t kInlineCapacity = 16;
+
+    void Assign(std::string_view text);
+    /// `part` shared from `block` (null: copied), or inline when short.
+    static HeaderValue Slice(detail::TextBlock* block, std::string_view part);
+    void Drop() noexcept
+    {
+        if (!m_isInline)
+        {
+            detail::TextBlock::Release(m_shared.block);
+        }
+    }
+
+    struct Shared
+    {
+        detail::TextBlock* block;
+        const char* data;
+    };
+    union {
+        Shared m_shared;
+        char m_inline[kInlineCapacity];
+    };
+    std::uint32_t m_size = 0;
+    bool m_isInline = true;
+};
+
+/// One shared copy of some text (the parser's copy of a message's header section) that
+/// HeaderValue::Within() slices without copying.
+class SharedText
+{
+public:
+    explicit SharedText(std::string_view text);
+    SharedText(const SharedText&) = delete;
+    SharedText& operator=(const SharedText&) = delete;
+    ~SharedText() { detail::TextBlock::Release(m_block); }
+
+    std::string_view view() const { return {m_block->Chars(), m_size}; }
+
+private:
+    friend class HeaderValue;
+    detail::TextBlock* m_block;
+    std::size_t m_size;
+};
+
+std::ostream& operator<<(std::ostream& out, const HeaderValue& value);
+
+} // namespace sipsim
+
+#endif
