@@ -44,7 +44,8 @@ public:
     HeaderValue() noexcept { m_inline[0] = '\0'; }
     HeaderValue(const std::string& text) { Assign(text); }
     HeaderValue(const char* text) { Assign(std::string_view(text)); }
-    /// Explicit: a view might point into this very value's storage.
+    /// Explicit, so that copying text from a view shows where it happens (and comparisons
+    /// with views stay unambiguous); Part() keeps a piece of a value without copying.
     explicit HeaderValue(std::string_view text) { Assign(text); }
     HeaderValue(const HeaderValue& other) noexcept;
     HeaderValue(HeaderValue&& other) noexcept;
