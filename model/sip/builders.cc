@@ -41,7 +41,7 @@ AddPathHeaders(const SipMessage& request, SipMessage& out)
         out.Add("Via", std::string(vias.front()));
     }
     const HeaderValue* maxForwards = request.Get("Max-Forwards");
-    out.Add("Max-Forwards", maxForwards ? *maxForwards : std::string("70"));
+    out.Add("Max-Forwards", maxForwards ? *maxForwards : HeaderValue("70"));
     CopyAll(request, out, "Route");
 }
 

@@ -132,20 +132,9 @@ HeaderValue::Slice(detail::TextBlock* block, std::string_view part)
 }
 
 HeaderValue
-HeaderValue::Within(const SharedText& owner, std::string_view part)
-{
-    return Slice(owner.m_block, part);
-}
-
-HeaderValue
 HeaderValue::Part(std::string_view part) const
 {
     return Slice(m_isInline ? nullptr : m_shared.block, part);
-}
-
-SharedText::SharedText(std::string_view text)
-    : m_block(detail::TextBlock::Create(text)), m_size(text.size())
-{
 }
 
 std::ostream&

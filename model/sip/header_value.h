@@ -27,8 +27,6 @@ struct TextBlock
 };
 } // namespace detail
 
-class SharedText;
-
 /// An immutable header value that copies share instead of copying. Values the parser takes
 /// from a message all point into one shared copy of its header bytes, and short values are
 /// kept inline: copying a message (every proxy hop and transaction does) copies no text, and
@@ -53,9 +51,8 @@ public:
     HeaderValue& operator=(HeaderValue&& other) noexcept;
     ~HeaderValue() { Drop(); }
 
-    /// The bytes of `part`, which must lie inside `owner`'s text, without copying them.
-    static HeaderValue Within(const SharedText& owner, std::string_view part);
-    /// The bytes of `part`, which must lie inside this value, sharing them where this does.
+    /// The bytes of `part`, which must lie inside this value, sharing them where this does
+    /// (the parser keeps each value as a part of one value holding the header section).
     HeaderValue Part(std::string_view part) const;
 
     const char* data() const { return m_isInline ? m_inline : m_shared.data; }
@@ -134,24 +131,6 @@ private:
     };
     std::uint32_t m_size = 0;
     bool m_isInline = true;
-};
-
-/// One shared copy of some text (the parser's copy of a message's header section) that
-/// HeaderValue::Within() slices without copying.
-class SharedText
-{
-public:
-    explicit SharedText(std::string_view text);
-    SharedText(const SharedText&) = delete;
-    SharedText& operator=(const SharedText&) = delete;
-    ~SharedText() { detail::TextBlock::Release(m_block); }
-
-    std::string_view view() const { return {m_block->Chars(), m_size}; }
-
-private:
-    friend class HeaderValue;
-    detail::TextBlock* m_block;
-    std::size_t m_size;
 };
 
 std::ostream& operator<<(std::ostream& out, const HeaderValue& value);

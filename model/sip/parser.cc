@@ -291,7 +291,7 @@ MessageParser::ParseHeaders(SipMessage& message)
     // One copy of the rest of the message that every unfolded value points into: one
     // allocation per message rather than one per value, and copies of the message share it.
     const std::size_t sharedStart = m_pos;
-    const SharedText shared(m_data.substr(sharedStart));
+    const HeaderValue shared(m_data.substr(sharedStart));
     for (;;)
     {
         if (m_pos >= m_data.size())
@@ -388,10 +388,9 @@ MessageParser::ParseHeaders(SipMessage& message)
         }
         const std::size_t firstOffset =
             static_cast<std::size_t>(firstPart.data() - m_data.data()) - sharedStart;
-        HeaderValue value =
-            folded
-                ? HeaderValue(foldedValue)
-                : HeaderValue::Within(shared, shared.view().substr(firstOffset, firstPart.size()));
+        HeaderValue value = folded
+                                ? HeaderValue(foldedValue)
+                                : shared.Part(shared.view().substr(firstOffset, firstPart.size()));
 
         std::string_view canonical = lex::KnownCanonicalName(name);
         if (canonical == "Content-Length" && !NoteContentLength(value, headerLine, valueColumn))
