@@ -33,6 +33,7 @@ enum CharClass : uint16_t
     kParam = 1 << 8,    ///< unreserved / param-unreserved ("[]/:&+$")
     kHeader = 1 << 9,   ///< unreserved / hnv-unreserved ("[]/?:+$")
     kScheme = 1 << 10,  ///< alphanum / "+" / "-" / "."
+    kLabel = 1 << 11,   ///< alphanum / "-": what a hostname label is made of
 };
 
 struct CharTable
@@ -54,9 +55,10 @@ struct CharTable
             bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
             bool digit = c >= '0' && c <= '9';
             bool hex = digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-            uint16_t alnum = (alpha || digit)
-                                 ? (kToken | kWord | kUser | kPassword | kParam | kHeader | kScheme)
-                                 : 0;
+            uint16_t alnum =
+                (alpha || digit)
+                    ? (kToken | kWord | kUser | kPassword | kParam | kHeader | kScheme | kLabel)
+                    : 0;
             bits[c] = static_cast<uint16_t>((alpha ? kAlpha : 0) | (digit ? kDigit : 0) |
                                             (hex ? kHex : 0) | alnum);
         }
@@ -68,6 +70,7 @@ struct CharTable
         Add("[]/:&+$", kParam);
         Add("[]/?:+$", kHeader);
         Add("+-.", kScheme);
+        Add("-", kLabel);
     }
 };
 
