@@ -101,7 +101,7 @@ Proxy::Proxy(ProxyConfig config, RandomSource& random)
     , m_registrar(m_config.registrarConfig, m_location)
 {
     // Static routes are looked up by lower-case host.
-    std::map<std::string, NextHop> routes;
+    std::map<std::string, NextHop, std::less<>> routes;
     for (auto& [domain, hop] : m_config.staticRoutes)
     {
         std::string key = domain;

@@ -71,7 +71,7 @@ struct ProxyConfig
     /// Next proxy toward a domain (RFC 3263 stand-in): requests whose target host is the
     /// domain (or a host in it, when the Resolver does not know the host) go there without
     /// a Route being pushed (§16.6 step 7 local policy).
-    std::map<std::string, NextHop> staticRoutes;
+    std::map<std::string, NextHop, std::less<>> staticRoutes;
     /// Next hop for targets nothing else resolves.
     std::optional<NextHop> defaultRoute;
 

@@ -258,7 +258,8 @@ ResolveUri(const SipUri& uri, const ProxyConfig& config)
     {
         return config.resolver.Resolve(uri, config.transport);
     }
-    const std::string host = abnf::ToLower(uri.host);
+    const std::string lowered = abnf::HasUpper(uri.host) ? abnf::ToLower(uri.host) : std::string();
+    const std::string_view host = lowered.empty() ? std::string_view(uri.host) : lowered;
     if (auto exact = config.staticRoutes.find(host); exact != config.staticRoutes.end())
     {
         return ResolveHop(exact->second, config);
@@ -269,9 +270,9 @@ ResolveUri(const SipUri& uri, const ProxyConfig& config)
     }
     for (const auto& [domain, hop] : config.staticRoutes)
     {
-        const std::string suffix = "." + abnf::ToLower(domain);
-        if (host.size() > suffix.size() &&
-            host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0)
+        // A subdomain: "." domain at the end of the host.
+        if (host.size() > domain.size() + 1 && host[host.size() - domain.size() - 1] == '.' &&
+            abnf::EqualsNoCase(host.substr(host.size() - domain.size()), domain))
         {
             return ResolveHop(hop, config);
         }

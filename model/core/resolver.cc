@@ -12,7 +12,7 @@ namespace
 {
 
 bool
-IsIpLiteral(const std::string& host)
+IsIpLiteral(std::string_view host)
 {
     if (!host.empty() && host.front() == '[')
     {
@@ -32,9 +32,11 @@ Resolver::Add(const std::string& host, Address address)
 }
 
 std::optional<Address>
-Resolver::Resolve(const std::string& host, std::optional<uint16_t> port, Transport transport) const
+Resolver::Resolve(std::string_view host, std::optional<uint16_t> port, Transport transport) const
 {
-    auto it = m_hosts.find(abnf::ToLower(host));
+    // Names are written in lower case almost always: no lower-cased copy for those.
+    const std::string lowered = abnf::HasUpper(host) ? abnf::ToLower(host) : std::string();
+    auto it = m_hosts.find(lowered.empty() ? host : std::string_view(lowered));
     if (it != m_hosts.end())
     {
         Address address = it->second;
@@ -47,12 +49,11 @@ Resolver::Resolve(const std::string& host, std::optional<uint16_t> port, Transpo
     }
     if (IsIpLiteral(host))
     {
-        std::string literal = host;
-        if (literal.front() == '[' && literal.back() == ']')
+        if (host.front() == '[' && host.back() == ']')
         {
-            literal = literal.substr(1, literal.size() - 2);
+            host = host.substr(1, host.size() - 2);
         }
-        return Address{literal, port.value_or(5060), transport};
+        return Address{std::string(host), port.value_or(5060), transport};
     }
     return std::nullopt;
 }
@@ -66,7 +67,7 @@ Resolver::Resolve(const SipUri& uri, Transport defaultTransport) const
         std::string value = abnf::ToLower(*param->value);
         transport = value == "tcp" ? Transport::Tcp : (value == "udp" ? Transport::Udp : transport);
     }
-    std::string host = uri.host;
+    std::string_view host = uri.host;
     if (const GenericParam* maddr = uri.Param("maddr"); maddr && maddr->value)
     {
         host = *maddr->value;

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace sipsim
 {
@@ -22,13 +23,13 @@ public:
     void Add(const std::string& host, Address address);
     /// The address for a host and optional port: a registered name (its port replaced by
     /// `port` when given) or an IP literal; std::nullopt for an unknown name.
-    std::optional<Address> Resolve(const std::string& host, std::optional<uint16_t> port,
+    std::optional<Address> Resolve(std::string_view host, std::optional<uint16_t> port,
                                    Transport transport) const;
     /// Resolves a SIP URI, honouring maddr and transport= parameters.
     std::optional<Address> Resolve(const SipUri& uri, Transport defaultTransport) const;
 
 private:
-    std::map<std::string, Address> m_hosts; ///< lower-case host -> address
+    std::map<std::string, Address, std::less<>> m_hosts; ///< lower-case host -> address
 };
 
 } // namespace sipsim

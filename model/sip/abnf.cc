@@ -96,6 +96,19 @@ ContainsNoCase(std::string_view text, std::string_view needle)
     return false;
 }
 
+bool
+HasUpper(std::string_view text)
+{
+    for (char c : text)
+    {
+        if (c >= 'A' && c <= 'Z')
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
 std::string
 ToLower(std::string_view text)
 {

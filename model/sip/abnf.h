@@ -190,6 +190,8 @@ EqualsNoCase(std::string_view a, std::string_view b)
 }
 
 std::string ToLower(std::string_view text);
+/// Whether `text` has an upper-case ASCII letter (so ToLower would change it).
+bool HasUpper(std::string_view text);
 std::string ToUpper(std::string_view text);
 
 /// Whether `needle` occurs in `text`, ASCII case-insensitively (an empty needle does not).
