@@ -144,6 +144,14 @@ SummarizeMessage(std::string_view bytes)
         {
             break; // end of headers
         }
+        // Only Call-ID ("i") and CSeq are read: most lines (Via, To, From, Route, ...) are
+        // passed over on their first letter. A folded line starts with whitespace and
+        // continues the header above it, so it is passed over too.
+        const char first = abnf::LowerChar(line[0]);
+        if (first != 'c' && first != 'i')
+        {
+            continue;
+        }
         const auto colon = line.find(':');
         if (colon == std::string_view::npos)
         {

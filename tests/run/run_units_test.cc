@@ -49,6 +49,22 @@ TEST(MessageInfo, StatusLine)
     EXPECT_EQ(info.RetransmissionKey(), "407 (INVITE)");
 }
 
+TEST(MessageInfo, OnlyHeaderLinesNamedCallIdOrCSeqAreRead)
+{
+    // A folded line continues the header above it, whatever it looks like; a header whose
+    // name only starts like Call-ID is another header.
+    const MessageInfo info = SummarizeMessage("OPTIONS sip:b@example.com SIP/2.0\r\n"
+                                              "Subject: hello\r\n"
+                                              " Call-ID: folded@host\r\n"
+                                              "Call-Info: <http://example.com>\r\n"
+                                              "Call-ID: real@host\r\n"
+                                              "\tCSeq: 9 FOLDED\r\n"
+                                              "cseq: 3 OPTIONS\r\n\r\n");
+    EXPECT_EQ(info.callId, "real@host");
+    EXPECT_EQ(info.cseqNumber, 3u);
+    EXPECT_EQ(info.cseqMethod, "OPTIONS");
+}
+
 TEST(MessageInfo, GarbageDoesNotThrow)
 {
     const MessageInfo info = SummarizeMessage("");
