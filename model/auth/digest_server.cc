@@ -240,7 +240,12 @@ DigestServer::Verify(TimePoint now, std::string_view method, const AuthHeader& c
     {
         return DigestVerdict::UnknownUser;
     }
-    std::optional<TimePoint> issued = NonceIssueTime(*nonce);
+    // A nonce still tracked was issued here at the time its state holds; only one no longer
+    // tracked needs its MAC checked (a SHA-256 per request otherwise).
+    auto state = m_nonces.find(*nonce);
+    const std::optional<TimePoint> issued = state != m_nonces.end()
+                                                ? std::optional<TimePoint>(state->second.issued)
+                                                : NonceIssueTime(*nonce);
     if (!issued || *opaque != m_opaque)
     {
         return DigestVerdict::UnknownNonce;
@@ -255,7 +260,6 @@ DigestServer::Verify(TimePoint now, std::string_view method, const AuthHeader& c
     }
     // A correct response with a nonce we no longer track (expired, or dropped to bound the
     // table) is stale: the client knows the password and only needs a fresh nonce.
-    auto state = m_nonces.find(*nonce);
     if (Expired(*issued, now) || state == m_nonces.end())
     {
         return DigestVerdict::StaleNonce;
