@@ -12,8 +12,8 @@ namespace
 Result<DigestQop>
 ChooseQop(const AuthHeader& challenge)
 {
-    std::optional<std::string> options = challenge.Get("qop");
-    if (!options)
+    const std::string* options = challenge.Find("qop");
+    if (options == nullptr)
     {
         return DigestQop::None;
     }
@@ -71,18 +71,19 @@ BuildDigestCredentials(const AuthHeader& challenge, const DigestAccount& account
     {
         return MakeError("unsupported authentication scheme: " + challenge.scheme);
     }
-    std::optional<std::string> realm = challenge.Get("realm");
-    std::optional<std::string> nonce = challenge.Get("nonce");
+    const std::string* realm = challenge.Find("realm");
+    const std::string* nonce = challenge.Find("nonce");
     if (!realm || !nonce)
     {
         return MakeError("digest challenge without realm or nonce");
     }
     // An absent algorithm means MD5 (RFC 7616 §3.3).
-    std::string algorithmName = challenge.Get("algorithm").value_or("MD5");
+    const std::string* algorithmText = challenge.Find("algorithm");
+    const std::string_view algorithmName = algorithmText ? *algorithmText : "MD5";
     std::optional<DigestAlgorithm> algorithm = ParseDigestAlgorithm(algorithmName);
     if (!algorithm)
     {
-        return MakeError("unsupported digest algorithm: " + algorithmName);
+        return MakeError("unsupported digest algorithm: " + std::string(algorithmName));
     }
     Result<DigestQop> qop = ChooseQop(challenge);
     if (!qop)
@@ -125,7 +126,7 @@ BuildDigestCredentials(const AuthHeader& challenge, const DigestAccount& account
         credentials.Set("nc", inputs.nc, false);
         credentials.Set("qop", DigestQopName(*qop), false);
     }
-    if (std::optional<std::string> opaque = challenge.Get("opaque"))
+    if (const std::string* opaque = challenge.Find("opaque"))
     {
         credentials.Set("opaque", *opaque, true);
     }

@@ -176,11 +176,12 @@ DigestServer::Verify(TimePoint now, std::string_view method, const AuthHeader& c
     {
         return DigestVerdict::NoCredentials;
     }
-    std::optional<std::string> username = credentials.Get("username");
-    std::optional<std::string> realm = credentials.Get("realm");
-    std::optional<std::string> nonce = credentials.Get("nonce");
-    std::optional<std::string> uri = credentials.Get("uri");
-    std::optional<std::string> response = credentials.Get("response");
+    // Views into `credentials` (no copies: this runs for every authorized request).
+    const std::string* username = credentials.Find("username");
+    const std::string* realm = credentials.Find("realm");
+    const std::string* nonce = credentials.Find("nonce");
+    const std::string* uri = credentials.Find("uri");
+    const std::string* response = credentials.Find("response");
     if (!username || !realm || !nonce || !uri || !response)
     {
         return DigestVerdict::Malformed;
@@ -189,8 +190,9 @@ DigestServer::Verify(TimePoint now, std::string_view method, const AuthHeader& c
     {
         return DigestVerdict::RealmMismatch;
     }
+    const std::string* algorithmText = credentials.Find("algorithm");
     std::optional<DigestAlgorithm> algorithm =
-        ParseDigestAlgorithm(credentials.Get("algorithm").value_or("MD5"));
+        ParseDigestAlgorithm(algorithmText ? std::string_view(*algorithmText) : "MD5");
     if (!algorithm || *algorithm != m_config.algorithm)
     {
         return DigestVerdict::UnsupportedAlgorithm;
@@ -200,10 +202,10 @@ DigestServer::Verify(TimePoint now, std::string_view method, const AuthHeader& c
     // the nc replay check.
     DigestQop qop = DigestQop::None;
     std::optional<uint32_t> nc;
-    std::string ncText;
+    std::string_view ncText;
     std::string cnonce;
-    std::optional<std::string> qopText = credentials.Get("qop");
-    if (m_config.qop != qopText.has_value())
+    const std::string* qopText = credentials.Find("qop");
+    if (m_config.qop != (qopText != nullptr))
     {
         return DigestVerdict::Malformed;
     }
@@ -221,7 +223,8 @@ DigestServer::Verify(TimePoint now, std::string_view method, const AuthHeader& c
         {
             return DigestVerdict::Malformed;
         }
-        ncText = credentials.Get("nc").value_or("");
+        const std::string* ncValue = credentials.Find("nc");
+        ncText = ncValue ? std::string_view(*ncValue) : std::string_view();
         nc = ParseNonceCount(ncText);
         cnonce = credentials.Get("cnonce").value_or("");
         if (!nc || cnonce.empty())
@@ -229,7 +232,7 @@ DigestServer::Verify(TimePoint now, std::string_view method, const AuthHeader& c
             return DigestVerdict::Malformed;
         }
     }
-    std::optional<std::string> opaque = credentials.Get("opaque");
+    const std::string* opaque = credentials.Find("opaque");
     if (!opaque)
     {
         return DigestVerdict::Malformed;
@@ -324,7 +327,8 @@ DigestServer::VerifyAny(TimePoint now, std::string_view method,
 {
     for (const AuthHeader& candidate : credentials)
     {
-        if (IsDigestScheme(candidate) && candidate.Get("realm") == m_config.realm)
+        if (IsDigestScheme(candidate) && candidate.Find("realm") != nullptr &&
+            *candidate.Find("realm") == m_config.realm)
         {
             return Verify(now, method, candidate, body);
         }

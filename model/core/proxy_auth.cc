@@ -14,7 +14,8 @@ namespace
 bool
 ForRealm(const AuthHeader& credentials, const std::string& realm)
 {
-    return credentials.Get("realm") == realm;
+    const std::string* value = credentials.Find("realm");
+    return value != nullptr && *value == realm;
 }
 
 /// Every well-formed credential in the `headerName` lines; `ourLines` gets the positions of

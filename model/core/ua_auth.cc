@@ -151,7 +151,8 @@ AddCachedCredentials(SipMessage& request, AuthAttempts& attempts, ClientCredenti
         const char* headerName = CredentialsHeaderName(cached.target);
         RemoveCredentialsFor(request, headerName, cached.realm);
         request.Add(headerName, cached.credentials.ToString());
-        attempts.nonces[cached.realm] = cached.credentials.Get("nonce").value_or("");
+        const std::string* nonce = cached.credentials.Find("nonce");
+        attempts.nonces[cached.realm] = nonce ? std::string_view(*nonce) : std::string_view();
     }
 }
 

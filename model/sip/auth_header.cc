@@ -167,14 +167,21 @@ AuthHeader::ToString() const
 std::optional<std::string>
 AuthHeader::Get(std::string_view name) const
 {
+    const std::string* value = Find(name);
+    return value ? std::optional<std::string>(*value) : std::nullopt;
+}
+
+const std::string*
+AuthHeader::Find(std::string_view name) const
+{
     for (const auto& param : params)
     {
         if (EqualsNoCase(param.name, name))
         {
-            return param.value;
+            return &param.value;
         }
     }
-    return std::nullopt;
+    return nullptr;
 }
 
 std::vector<std::string>

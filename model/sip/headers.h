@@ -110,6 +110,8 @@ struct AuthHeader
 
     /// The (unquoted) value of a parameter, case-insensitive name.
     std::optional<std::string> Get(std::string_view name) const;
+    /// The same without a copy: null when absent; valid while the header is unchanged.
+    const std::string* Find(std::string_view name) const;
     /// The items of a list-valued parameter: a challenge's qop="auth,auth-int" or
     /// domain="uri1 uri2" (split at commas and whitespace). Empty when absent.
     std::vector<std::string> GetList(std::string_view name) const;
