@@ -327,8 +327,8 @@ DigestServer::VerifyAny(TimePoint now, std::string_view method,
 {
     for (const AuthHeader& candidate : credentials)
     {
-        if (IsDigestScheme(candidate) && candidate.Find("realm") != nullptr &&
-            *candidate.Find("realm") == m_config.realm)
+        const std::string* realm = candidate.Find("realm");
+        if (IsDigestScheme(candidate) && realm != nullptr && *realm == m_config.realm)
         {
             return Verify(now, method, candidate, body);
         }

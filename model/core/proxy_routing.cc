@@ -258,8 +258,8 @@ ResolveUri(const SipUri& uri, const ProxyConfig& config)
     {
         return config.resolver.Resolve(uri, config.transport);
     }
-    const std::string lowered = abnf::HasUpper(uri.host) ? abnf::ToLower(uri.host) : std::string();
-    const std::string_view host = lowered.empty() ? std::string_view(uri.host) : lowered;
+    std::string lowered;
+    const std::string_view host = abnf::LowerView(uri.host, lowered);
     if (auto exact = config.staticRoutes.find(host); exact != config.staticRoutes.end())
     {
         return ResolveHop(exact->second, config);

@@ -34,9 +34,8 @@ Resolver::Add(const std::string& host, Address address)
 std::optional<Address>
 Resolver::Resolve(std::string_view host, std::optional<uint16_t> port, Transport transport) const
 {
-    // Names are written in lower case almost always: no lower-cased copy for those.
-    const std::string lowered = abnf::HasUpper(host) ? abnf::ToLower(host) : std::string();
-    auto it = m_hosts.find(lowered.empty() ? host : std::string_view(lowered));
+    std::string lowered;
+    auto it = m_hosts.find(abnf::LowerView(host, lowered));
     if (it != m_hosts.end())
     {
         Address address = it->second;

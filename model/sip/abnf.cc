@@ -96,17 +96,18 @@ ContainsNoCase(std::string_view text, std::string_view needle)
     return false;
 }
 
-bool
-HasUpper(std::string_view text)
+std::string_view
+LowerView(std::string_view text, std::string& storage)
 {
     for (char c : text)
     {
         if (c >= 'A' && c <= 'Z')
         {
-            return true;
+            storage = ToLower(text);
+            return storage;
         }
     }
-    return false;
+    return text;
 }
 
 std::string

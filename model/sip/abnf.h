@@ -190,8 +190,9 @@ EqualsNoCase(std::string_view a, std::string_view b)
 }
 
 std::string ToLower(std::string_view text);
-/// Whether `text` has an upper-case ASCII letter (so ToLower would change it).
-bool HasUpper(std::string_view text);
+/// `text` in lower case: `text` itself when it has no upper-case ASCII letter (the usual
+/// case for host names), else a lower-cased copy kept in `storage`.
+std::string_view LowerView(std::string_view text, std::string& storage);
 std::string ToUpper(std::string_view text);
 
 /// Whether `needle` occurs in `text`, ASCII case-insensitively (an empty needle does not).

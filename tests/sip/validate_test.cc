@@ -376,6 +376,18 @@ TEST(Abnf, ContainsNoCaseAndUnbracketHost)
     EXPECT_EQ(abnf::UnbracketHost("["), "[");
 }
 
+TEST(LowerView, LowerCaseTextIsReturnedAsItIsAndOtherTextIsCopiedLowered)
+{
+    std::string storage = "untouched";
+    const std::string host = "proxy1.example.com";
+    const std::string_view same = abnf::LowerView(host, storage);
+    EXPECT_EQ(same.data(), host.data()); // no copy
+    EXPECT_EQ(storage, "untouched");
+    EXPECT_EQ(abnf::LowerView("Proxy1.EXAMPLE.com", storage), "proxy1.example.com");
+    EXPECT_EQ(storage, "proxy1.example.com");
+    EXPECT_EQ(abnf::LowerView("", storage), "");
+}
+
 TEST(Hostname, LabelsOfAlphanumericsWithInnerHyphensAndAnAlphaTopLabel)
 {
     for (const char* good : {"a", "atlanta.example.com", "a-b.c", "x1.y2z", "example.com.", "A.B"})
