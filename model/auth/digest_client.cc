@@ -79,7 +79,10 @@ BuildDigestCredentials(const AuthHeader& challenge, const DigestAccount& account
     }
     // An absent algorithm means MD5 (RFC 7616 §3.3).
     const std::string* algorithmText = challenge.Find("algorithm");
-    const std::string_view algorithmName = algorithmText ? *algorithmText : "MD5";
+    // Both arms views: with `*algorithmText : "MD5"` the conditional would make a temporary
+    // std::string and the view would dangle.
+    const std::string_view algorithmName =
+        algorithmText ? std::string_view(*algorithmText) : std::string_view("MD5");
     std::optional<DigestAlgorithm> algorithm = ParseDigestAlgorithm(algorithmName);
     if (!algorithm)
     {
