@@ -78,11 +78,7 @@ BuildDigestCredentials(const AuthHeader& challenge, const DigestAccount& account
         return MakeError("digest challenge without realm or nonce");
     }
     // An absent algorithm means MD5 (RFC 7616 §3.3).
-    const std::string* algorithmText = challenge.Find("algorithm");
-    // Both arms views: with `*algorithmText : "MD5"` the conditional would make a temporary
-    // std::string and the view would dangle.
-    const std::string_view algorithmName =
-        algorithmText ? std::string_view(*algorithmText) : std::string_view("MD5");
+    const std::string_view algorithmName = AuthParamOr(challenge, "algorithm", "MD5");
     std::optional<DigestAlgorithm> algorithm = ParseDigestAlgorithm(algorithmName);
     if (!algorithm)
     {

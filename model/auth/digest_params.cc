@@ -23,6 +23,13 @@ AuthEqualsIgnoreCase(std::string_view a, std::string_view b)
     return true;
 }
 
+std::string_view
+AuthParamOr(const AuthHeader& header, std::string_view name, std::string_view fallback)
+{
+    const std::string* value = header.Find(name);
+    return value != nullptr ? std::string_view(*value) : fallback;
+}
+
 bool
 IsDigestScheme(const AuthHeader& header)
 {

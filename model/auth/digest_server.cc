@@ -190,9 +190,8 @@ DigestServer::Verify(TimePoint now, std::string_view method, const AuthHeader& c
     {
         return DigestVerdict::RealmMismatch;
     }
-    const std::string* algorithmText = credentials.Find("algorithm");
     std::optional<DigestAlgorithm> algorithm =
-        ParseDigestAlgorithm(algorithmText ? std::string_view(*algorithmText) : "MD5");
+        ParseDigestAlgorithm(AuthParamOr(credentials, "algorithm", "MD5"));
     if (!algorithm || *algorithm != m_config.algorithm)
     {
         return DigestVerdict::UnsupportedAlgorithm;
@@ -223,8 +222,7 @@ DigestServer::Verify(TimePoint now, std::string_view method, const AuthHeader& c
         {
             return DigestVerdict::Malformed;
         }
-        const std::string* ncValue = credentials.Find("nc");
-        ncText = ncValue ? std::string_view(*ncValue) : std::string_view();
+        ncText = AuthParamOr(credentials, "nc", "");
         nc = ParseNonceCount(ncText);
         cnonce = credentials.Get("cnonce").value_or("");
         if (!nc || cnonce.empty())

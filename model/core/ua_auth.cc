@@ -1,5 +1,6 @@
 #include "ua_auth.h"
 
+#include "auth/digest_params.h"
 #include "sip/headers.h"
 
 #include <algorithm>
@@ -151,8 +152,7 @@ AddCachedCredentials(SipMessage& request, AuthAttempts& attempts, ClientCredenti
         const char* headerName = CredentialsHeaderName(cached.target);
         RemoveCredentialsFor(request, headerName, cached.realm);
         request.Add(headerName, cached.credentials.ToString());
-        const std::string* nonce = cached.credentials.Find("nonce");
-        attempts.nonces[cached.realm] = nonce ? std::string_view(*nonce) : std::string_view();
+        attempts.nonces[cached.realm] = AuthParamOr(cached.credentials, "nonce", "");
     }
 }
 
