@@ -16,6 +16,7 @@
 #include "message_info.h"
 #include "ns3/packet.h"
 #include "ns3/ptr.h"
+#include "sip/flat_map.h"
 #include "sip/types.h"
 #include "topology/topology.h"
 
@@ -145,13 +146,13 @@ private:
     std::string m_callId; ///< scratch: the current message's Call-ID, for m_lookup
     Observer m_observer;
 
-    std::deque<Record> m_records;                   ///< unwritten, in transmission order
-    uint64_t m_base = 0;                            ///< sequence number of m_records.front()
-    std::unordered_map<uint64_t, uint64_t> m_byUid; ///< packet uid -> seq
+    std::deque<Record> m_records; ///< unwritten, in transmission order
+    uint64_t m_base = 0;          ///< sequence number of m_records.front()
+    IdMap<uint64_t> m_byUid;      ///< packet uid -> seq
     std::unordered_map<uint64_t, std::deque<uint64_t>> m_byContent; ///< TCP only
     std::unordered_map<NodeId, uint64_t> m_lastRx; ///< per receiver, for queue-overflow drops
 
-    std::unordered_map<uint64_t, TimePoint> m_seen; ///< hop + bytes -> last transmission
+    IdMap<TimePoint> m_seen; ///< hop + bytes -> last transmission
     std::deque<std::pair<TimePoint, uint64_t>> m_seenOrder;
 
     MessageCounters m_counters;

@@ -1,6 +1,7 @@
 #ifndef SIPSIM_TXN_TRANSACTION_LAYER_H
 #define SIPSIM_TXN_TRANSACTION_LAYER_H
 
+#include "sip/flat_map.h"
 #include "sip/hash_bytes.h"
 #include "sip/message.h"
 #include "sip/types.h"
@@ -11,7 +12,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 namespace sipsim
 {
@@ -124,11 +124,11 @@ private:
     RandomSource& m_random;
     LayerOptions m_options;
     uint64_t m_nextId = 1;
-    std::unordered_map<uint64_t, std::unique_ptr<Transaction>> m_txns;
+    IdMap<std::unique_ptr<Transaction>> m_txns;
     // Keys are views of the indexed transaction's Key(): a transaction lives on the heap
     // until Reap() has erased its entry, and the key text is then not copied per index.
-    std::unordered_map<std::string_view, uint64_t, BytesHasher> m_clientIndex; ///< "branch;METHOD"
-    std::unordered_map<std::string_view, uint64_t, BytesHasher> m_serverIndex; ///< §17.2.3 key
+    absl::flat_hash_map<std::string_view, uint64_t, BytesHasher> m_clientIndex; ///< "branch;METHOD"
+    absl::flat_hash_map<std::string_view, uint64_t, BytesHasher> m_serverIndex; ///< §17.2.3 key
     std::string m_lookupKey; ///< scratch for client-index lookups
 };
 
