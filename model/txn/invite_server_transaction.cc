@@ -1,5 +1,6 @@
 #include "invite_server_transaction.h"
 
+#include "sip/hash_bytes.h"
 #include "sip/headers.h"
 
 #include <algorithm>
@@ -69,16 +70,17 @@ InviteServerTransaction::SendResponse(SipMessage response)
             return false;
         }
         // RFC 6026 §8.5: further 2xx (the UAS core's retransmissions, a proxy's other
-        // forks) are sent; identical bytes count as a retransmission. Accepted never
-        // re-sends by itself, so the last bytes serve only this comparison.
+        // forks) are sent; identical bytes count as a retransmission (by a 64-bit digest:
+        // a 2^-64 chance of flagging another 2xx as one).
         std::string wire = response.Serialize();
-        const bool again = wire == LastWire();
+        const bool again =
+            wire.size() == m_accepted2xxSize && HashBytes(wire) == m_accepted2xxDigest;
         if (again)
         {
             CountRetransmission(Ctx().Counters(), response);
         }
-        Ctx().Send(ResponseTarget(), wire, again);
-        LastWire() = std::move(wire);
+        RememberAccepted2xx(wire);
+        Ctx().Send(ResponseTarget(), std::move(wire), again);
         return true;
     }
     if (State() != TxnState::Proceeding)
@@ -96,6 +98,8 @@ InviteServerTransaction::SendResponse(SipMessage response)
         SendAndRemember(std::move(response));
         TransitionTo(TxnState::Accepted, "tx", code);
         Settle();
+        RememberAccepted2xx(LastWire());
+        std::string().swap(LastWire());
         Arm(TimerId::L, InitialTimerValue(Timers(), TimerId::L, Reliable()));
         return true;
     }
@@ -169,6 +173,13 @@ InviteServerTransaction::OnTimer(TimerId timer)
     default:
         break;
     }
+}
+
+void
+InviteServerTransaction::RememberAccepted2xx(const std::string& wire)
+{
+    m_accepted2xxDigest = HashBytes(wire);
+    m_accepted2xxSize = wire.size();
 }
 
 } // namespace sipsim
