@@ -65,7 +65,8 @@ CredentialsHeaderName(AuthTarget target)
 
 Result<AuthHeader>
 BuildDigestCredentials(const AuthHeader& challenge, const DigestAccount& account,
-                       const DigestRequest& request, uint32_t nc, RandomSource& random)
+                       const DigestRequest& request, uint32_t nc, RandomSource& random,
+                       std::string* ha1Memo)
 {
     if (!IsDigestScheme(challenge))
     {
@@ -105,6 +106,14 @@ BuildDigestCredentials(const AuthHeader& challenge, const DigestAccount& account
     inputs.method = request.method;
     inputs.uri = request.uri;
     inputs.body = request.body;
+    if (ha1Memo)
+    {
+        if (ha1Memo->empty())
+        {
+            *ha1Memo = ComputeHa1(inputs.algorithm, inputs.username, inputs.realm, inputs.password);
+        }
+        inputs.ha1 = *ha1Memo;
+    }
     if (*qop != DigestQop::None)
     {
         inputs.nc = FormatNonceCount(nc);
@@ -172,7 +181,7 @@ ClientCredentialCache::Answer(const AuthHeader& challenge, AuthTarget target, Di
     {
         return MakeError("digest challenge without realm");
     }
-    Entry entry{challenge, target, std::move(account), 0};
+    Entry entry{challenge, target, std::move(account), 0, {}};
     Result<AuthHeader> credentials = Use(entry, request, random);
     if (credentials)
     {
@@ -235,8 +244,8 @@ ClientCredentialCache::Forget(std::string_view realm)
 Result<AuthHeader>
 ClientCredentialCache::Use(Entry& entry, const DigestRequest& request, RandomSource& random)
 {
-    Result<AuthHeader> credentials =
-        BuildDigestCredentials(entry.challenge, entry.account, request, entry.nc + 1, random);
+    Result<AuthHeader> credentials = BuildDigestCredentials(entry.challenge, entry.account, request,
+                                                            entry.nc + 1, random, &entry.ha1);
     if (credentials)
     {
         ++entry.nc;

@@ -47,9 +47,12 @@ struct DigestRequest
 /// response, algorithm, and with qop also qop (auth when offered, else auth-int), nc (`nc` as
 /// 8 hex digits) and a cnonce drawn from `random`; opaque is echoed. Errors: not Digest,
 /// missing realm or nonce, unsupported algorithm or qop, a -sess algorithm without qop.
+/// `ha1Memo`, when given, holds the (non-session) HA1 for this challenge's realm and
+/// algorithm: used when set, filled when empty, so answers to one challenge hash the
+/// password once.
 Result<AuthHeader> BuildDigestCredentials(const AuthHeader& challenge, const DigestAccount& account,
                                           const DigestRequest& request, uint32_t nc,
-                                          RandomSource& random);
+                                          RandomSource& random, std::string* ha1Memo = nullptr);
 
 /// Of the challenges of one response (one per header line), the indices to answer: for each
 /// realm the first Digest challenge with a supported algorithm, as servers list them in
@@ -93,6 +96,7 @@ private:
         AuthTarget target = AuthTarget::Server;
         DigestAccount account;
         uint32_t nc = 0;
+        std::string ha1; ///< HA1 for the challenge's realm and algorithm, once computed
     };
 
     Result<AuthHeader> Use(Entry& entry, const DigestRequest& request, RandomSource& random);

@@ -90,6 +90,32 @@ TEST(BuildDigestCredentials, AnswersRfc2617Challenge)
     EXPECT_EQ(Param(*creds, "response")->value, ComputeDigestResponse(in));
 }
 
+TEST(BuildDigestCredentials, Ha1MemoIsFilledOnceAndThenUsed)
+{
+    const DigestAccount account{"Mufasa", "Circle Of Life"};
+    const DigestRequest request{"GET", "/dir/index.html", ""};
+    SplitMixRandom plainRandom(7);
+    const auto plain = BuildDigestCredentials(Rfc2617Challenge(), account, request, 1, plainRandom);
+    ASSERT_TRUE(plain.Ok());
+
+    std::string memo;
+    SplitMixRandom memoRandom(7);
+    const auto first =
+        BuildDigestCredentials(Rfc2617Challenge(), account, request, 1, memoRandom, &memo);
+    ASSERT_TRUE(first.Ok());
+    EXPECT_EQ(memo,
+              ComputeHa1(DigestAlgorithm::Md5, "Mufasa", "testrealm@host.com", "Circle Of Life"));
+    EXPECT_EQ(first->Get("response"), plain->Get("response"));
+
+    // A memo that is set is what the response is keyed with: the password is not read.
+    memo = ComputeHa1(DigestAlgorithm::Md5, "Mufasa", "testrealm@host.com", "another");
+    SplitMixRandom staleRandom(7);
+    const auto keyed =
+        BuildDigestCredentials(Rfc2617Challenge(), account, request, 1, staleRandom, &memo);
+    ASSERT_TRUE(keyed.Ok());
+    EXPECT_NE(keyed->Get("response"), plain->Get("response"));
+}
+
 TEST(BuildDigestCredentials, FreshCnonceAndGivenNc)
 {
     SplitMixRandom random(1);
