@@ -73,13 +73,14 @@ InviteServerTransaction::SendResponse(SipMessage response)
         // forks) are sent; identical bytes count as a retransmission (by a 64-bit digest:
         // a 2^-64 chance of flagging another 2xx as one).
         std::string wire = response.Serialize();
-        const bool again =
-            wire.size() == m_accepted2xxSize && HashBytes(wire) == m_accepted2xxDigest;
+        const uint64_t digest = HashBytes(wire);
+        const bool again = wire.size() == m_accepted2xxSize && digest == m_accepted2xxDigest;
         if (again)
         {
             CountRetransmission(Ctx().Counters(), response);
         }
-        RememberAccepted2xx(wire);
+        m_accepted2xxDigest = digest;
+        m_accepted2xxSize = wire.size();
         Ctx().Send(ResponseTarget(), std::move(wire), again);
         return true;
     }
@@ -98,7 +99,8 @@ InviteServerTransaction::SendResponse(SipMessage response)
         SendAndRemember(std::move(response));
         TransitionTo(TxnState::Accepted, "tx", code);
         Settle();
-        RememberAccepted2xx(LastWire());
+        m_accepted2xxDigest = HashBytes(LastWire());
+        m_accepted2xxSize = LastWire().size();
         std::string().swap(LastWire());
         Arm(TimerId::L, InitialTimerValue(Timers(), TimerId::L, Reliable()));
         return true;
@@ -173,13 +175,6 @@ InviteServerTransaction::OnTimer(TimerId timer)
     default:
         break;
     }
-}
-
-void
-InviteServerTransaction::RememberAccepted2xx(const std::string& wire)
-{
-    m_accepted2xxDigest = HashBytes(wire);
-    m_accepted2xxSize = wire.size();
 }
 
 } // namespace sipsim

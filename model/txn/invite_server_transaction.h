@@ -27,9 +27,6 @@ protected:
     void OnTimer(TimerId timer) override;
 
 private:
-    /// Remembers the 2xx just sent by a digest of its bytes, and lets the bytes go.
-    void RememberAccepted2xx(const std::string& wire);
-
     Duration m_interval{0}; ///< current Timer G interval
     /// Accepted only: the last 2xx sent, for telling a retransmission from another 2xx. The
     /// state lasts Timer L (32 s over UDP) and never re-sends by itself, so a digest is
