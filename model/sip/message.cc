@@ -373,7 +373,9 @@ CanonicalHeaderName(std::string_view name)
 bool
 detail::HeaderNameEqualsSlow(std::string_view a, std::string_view b)
 {
-    if (lex::EqualsIgnoreCase(a, b))
+    // Stored names are canonical (the parser and Add canonicalise them) and so are the
+    // names code asks for: an exact match is the common case and the cheapest test.
+    if (a == b || lex::EqualsIgnoreCase(a, b))
     {
         return true;
     }
