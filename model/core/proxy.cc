@@ -122,7 +122,13 @@ Proxy::~Proxy() = default;
 void
 Proxy::HandleDatagram(TimePoint now, std::string_view bytes, const Address& from)
 {
-    HandleInbound(now, ParseInbound(bytes, &m_validated), from);
+    HandleInbound(now, ParseInbound(bytes, m_validated.get()), from);
+}
+
+void
+Proxy::ShareValidatedLines(std::shared_ptr<ValidatedLines> memo)
+{
+    m_validated = std::move(memo);
 }
 
 void

@@ -52,6 +52,13 @@ public:
     /// HandleDatagram with the bytes already through ParseInbound (the result depends on
     /// the bytes alone, so it may have been computed elsewhere, e.g. on another thread).
     void HandleInbound(TimePoint now, InboundResult inbound, const Address& from);
+    /// Checks header lines against `memo` (shared with other elements) instead of a memo of
+    /// its own. The checks are pure functions of the line and remember passes only, so
+    /// verdicts are unchanged; but the same From, To, Call-ID, Contact and lower Via lines
+    /// cross every hop, and a line one element passed need not be checked at the next.
+    void ShareValidatedLines(std::shared_ptr<ValidatedLines> memo);
+    /// Lines its own memo holds; a shared one is sized as the sum over its elements.
+    static constexpr std::size_t kValidatedLinesCapacity = 4096;
 
     // ---- Outputs and state -------------------------------------------------------------
     std::optional<ProxyEvent> PollEvent();
@@ -140,8 +147,9 @@ private:
     RandomSource& m_random;
     TransactionLayer m_txn;
     /// Header lines already checked on arrival; proxies see every call: room for a few seconds of
-    /// lines.
-    ValidatedLines m_validated{4096};
+    /// lines. Possibly shared with the other elements of a simulation (ShareValidatedLines).
+    std::shared_ptr<ValidatedLines> m_validated =
+        std::make_shared<ValidatedLines>(kValidatedLinesCapacity);
     LocationService m_location;
     Registrar m_registrar;
     std::unique_ptr<ProxyAuthenticator> m_auth;

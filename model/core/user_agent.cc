@@ -73,7 +73,13 @@ UserAgent::~UserAgent() = default;
 void
 UserAgent::HandleDatagram(TimePoint now, std::string_view bytes, const Address& from)
 {
-    HandleInbound(now, ParseInbound(bytes, &m_validated), from);
+    HandleInbound(now, ParseInbound(bytes, m_validated.get()), from);
+}
+
+void
+UserAgent::ShareValidatedLines(std::shared_ptr<ValidatedLines> memo)
+{
+    m_validated = std::move(memo);
 }
 
 void

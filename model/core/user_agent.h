@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +52,13 @@ public:
     /// HandleDatagram with the bytes already through ParseInbound (the result depends on
     /// the bytes alone, so it may have been computed elsewhere, e.g. on another thread).
     void HandleInbound(TimePoint now, InboundResult inbound, const Address& from);
+    /// Checks header lines against `memo` (shared with other elements) instead of a memo of
+    /// its own. The checks are pure functions of the line and remember passes only, so
+    /// verdicts are unchanged; but the same From, To, Call-ID, Contact and lower Via lines
+    /// cross every hop, and a line one element passed need not be checked at the next.
+    void ShareValidatedLines(std::shared_ptr<ValidatedLines> memo);
+    /// Lines its own memo holds; a shared one is sized as the sum over its elements.
+    static constexpr std::size_t kValidatedLinesCapacity = 512;
 
     // ---- UAC ---------------------------------------------------------------------------
     /// Sends an INVITE with an SDP offer to `targetUri`. The handle is valid even when the
@@ -253,8 +261,9 @@ private:
     RandomSource& m_random;
     TransactionLayer m_txn;
     /// Header lines already checked on arrival; a UA sees only its own calls, and there may be
-    /// thousands of UAs.
-    ValidatedLines m_validated{512};
+    /// thousands of UAs. Possibly shared with the other elements of a simulation.
+    std::shared_ptr<ValidatedLines> m_validated =
+        std::make_shared<ValidatedLines>(kValidatedLinesCapacity);
     UasCapabilities m_caps;
     ClientCredentialCache m_credentialCache;
     UaTimerQueue m_timers;

@@ -76,6 +76,13 @@ public:
         m_parseAhead = std::move(parseAhead);
     }
 
+    /// One memo of validated header lines for every element of a simulation (see
+    /// ShareValidatedLines in the cores): same verdicts, fewer checks.
+    void ShareValidatedLines(std::shared_ptr<ValidatedLines> memo)
+    {
+        m_core.ShareValidatedLines(std::move(memo));
+    }
+
     Core& GetCore() { return m_core; }
     NodeId Node() const { return m_node; }
     /// Hands queued events to the sink. Call after poking the core from outside

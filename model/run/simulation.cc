@@ -163,10 +163,16 @@ Simulation::InstallElements(int64_t firstStream)
             m_workload->OnEvent(node, event);
         }
     };
+    // One memo of validated header lines for all elements, as large as theirs together: a
+    // line checked at one hop is not checked again at the next (see ShareValidatedLines).
+    auto validated =
+        std::make_shared<ValidatedLines>(m_plan.uas.size() * UserAgent::kValidatedLinesCapacity +
+                                         m_plan.proxies.size() * Proxy::kValidatedLinesCapacity);
     for (const UaPlan& ua : m_plan.uas)
     {
         auto element = std::make_unique<UaElement>(ua.node, ua.config, stream++, uaSink);
         element->SetParseAhead(m_parseAhead);
+        element->ShareValidatedLines(validated);
         UaElement* raw = element.get();
         auto app = install(ua.node, std::move(element), Duration::zero(), 0);
         m_uas[ua.node] = DrivenUa{raw, app, m_plan.registrarUri.at(ua.node)};
@@ -176,6 +182,7 @@ Simulation::InstallElements(int64_t firstStream)
         auto element = std::make_unique<ProxyElement>(proxy.node, proxy.config, stream++,
                                                       ProxyElement::EventSink());
         element->SetParseAhead(m_parseAhead);
+        element->ShareValidatedLines(validated);
         for (const StaticBinding& binding : proxy.bindings)
         {
             element->GetCore().Location().Add(binding.aor, binding.contact, TimePoint(0), kForever);

@@ -439,5 +439,66 @@ TEST_F(ProxyTest, ProcessingWeightHookAndObserver)
     EXPECT_DOUBLE_EQ(custom.ProcessingWeight(invite), 3.0);
 }
 
+/// Caller -> proxy (example.com) -> proxy2 (example.org) -> callee, each proxy with the
+/// given memo of validated lines; returns the INVITEs the callee received, as bytes.
+std::vector<std::string>
+RunThroughTwoProxies(std::shared_ptr<ValidatedLines> memo1, std::shared_ptr<ValidatedLines> memo2,
+                     const SipMessage& invite)
+{
+    VirtualNetwork net;
+    Peer caller(kCallerAddr);
+    Peer callee(kCalleeAddr);
+    ProxyConfig c1 = BasicProxyConfig();
+    c1.staticRoutes["example.org"] = NextHop::At(kProxy2Addr);
+    ProxyConfig c2 = BasicProxyConfig();
+    c2.hostName = "proxy2.example.org";
+    c2.localAddress = kProxy2Addr;
+    c2.domains = {"example.org"};
+    SplitMixRandom random1{7};
+    SplitMixRandom random2{8};
+    Proxy proxy1(c1, random1);
+    Proxy proxy2(c2, random2);
+    proxy2.Location().Add("sip:bob@example.org", "sip:bob@192.0.2.201", net.Now(), Seconds(60));
+    proxy1.ShareValidatedLines(std::move(memo1));
+    proxy2.ShareValidatedLines(std::move(memo2));
+    net.Attach(kProxyAddr, proxy1);
+    net.Attach(kProxy2Addr, proxy2);
+    net.Attach(kCallerAddr, caller);
+    net.Attach(kCalleeAddr, callee);
+    caller.Send(invite, kProxyAddr);
+    net.Flush();
+    net.RunFor(Milliseconds(100));
+    std::vector<std::string> arrived;
+    for (const SipMessage& m : callee.Requests("INVITE"))
+    {
+        arrived.push_back(m.Serialize());
+    }
+    return arrived;
+}
+
+TEST(ProxySharedValidatedLines, ALinePassedAtOneHopIsNotCheckedAgainAtTheNext)
+{
+    const SipMessage invite = MakeRequest("INVITE", "sip:bob@example.org", "z9hG4bKshared");
+    auto own1 = std::make_shared<ValidatedLines>(256);
+    auto own2 = std::make_shared<ValidatedLines>(256);
+    const auto separate = RunThroughTwoProxies(own1, own2, invite);
+    auto shared = std::make_shared<ValidatedLines>(256);
+    const auto together = RunThroughTwoProxies(shared, shared, invite);
+
+    ASSERT_EQ(separate.size(), 1u);
+    EXPECT_EQ(together, separate); // same forwarding, byte for byte
+    // From, To, Call-ID and the caller's Via line reach both proxies: the second one finds
+    // them already passed, so the shared memo holds fewer lines than the two own ones.
+    EXPECT_GT(own2->Size(), 0u);
+    EXPECT_LT(shared->Size(), own1->Size() + own2->Size());
+    EXPECT_GE(shared->Size(), own1->Size());
+
+    // It remembers passes only: a broken From still fails at a proxy sharing it.
+    SipMessage broken = MakeRequest("INVITE", "sip:bob@example.org", "z9hG4bKbroken");
+    broken.Remove("From");
+    broken.Add("From", "<sip:alice@example.com;tag=1");
+    EXPECT_TRUE(RunThroughTwoProxies(shared, shared, broken).empty());
+}
+
 } // namespace
 } // namespace sipsim::proxytest
