@@ -11,6 +11,7 @@
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace sipsim
@@ -165,9 +166,12 @@ Simulation::InstallElements(int64_t firstStream)
     };
     // One memo of validated header lines for all elements, as large as theirs together: a
     // line checked at one hop is not checked again at the next (see ShareValidatedLines).
-    auto validated =
-        std::make_shared<ValidatedLines>(m_plan.uas.size() * UserAgent::kValidatedLinesCapacity +
-                                         m_plan.proxies.size() * Proxy::kValidatedLinesCapacity);
+    // Capped: for thousands of UAs the sum would be a table of tens of megabytes, allocated
+    // at the first line. When full the memo starts over, which costs checks, never verdicts.
+    constexpr std::size_t kMaxSharedLines = std::size_t{1} << 16;
+    auto validated = std::make_shared<ValidatedLines>(
+        std::min(kMaxSharedLines, m_plan.uas.size() * UserAgent::kValidatedLinesCapacity +
+                                      m_plan.proxies.size() * Proxy::kValidatedLinesCapacity));
     for (const UaPlan& ua : m_plan.uas)
     {
         auto element = std::make_unique<UaElement>(ua.node, ua.config, stream++, uaSink);
