@@ -44,19 +44,14 @@ bool HeaderNameEqualsSlow(std::string_view a, std::string_view b);
 } // namespace detail
 
 /// Case-insensitive, compact-form-aware header name comparison ("v" matches "Via").
-/// Inline length and first-letter tests first: most comparisons are between different
-/// names (a lookup walks every line), many of them of equal length (From, CSeq, Date), and
-/// only one-letter compact forms can match a name of another length.
+/// Inline length test first: most comparisons are between different names, and only
+/// one-letter compact forms can match a name of another length.
 inline bool
 HeaderNameEquals(std::string_view a, std::string_view b)
 {
-    if (a.size() != 1 && b.size() != 1)
+    if (a.size() != b.size() && a.size() != 1 && b.size() != 1)
     {
-        const auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? char(c + ('a' - 'A')) : c; };
-        if (a.size() != b.size() || (!a.empty() && fold(a[0]) != fold(b[0])))
-        {
-            return false;
-        }
+        return false;
     }
     return detail::HeaderNameEqualsSlow(a, b);
 }
