@@ -57,7 +57,8 @@ public:
     /// verdicts are unchanged; but the same From, To, Call-ID, Contact and lower Via lines
     /// cross every hop, and a line one element passed need not be checked at the next.
     void ShareValidatedLines(std::shared_ptr<ValidatedLines> memo);
-    /// Lines its own memo holds; a shared one is sized as the sum over its elements.
+    /// Lines its own memo holds; a simulation's shared one is the sum over its elements,
+    /// capped (Simulation::InstallElements).
     static constexpr std::size_t kValidatedLinesCapacity = 4096;
 
     // ---- Outputs and state -------------------------------------------------------------
