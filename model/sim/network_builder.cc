@@ -1,6 +1,7 @@
 #include "network_builder.h"
 
 #include "gilbert_elliott_error_model.h"
+#include "host_route_table.h"
 #include "ns3/abort.h"
 #include "ns3/boolean.h"
 #include "ns3/data-rate.h"
@@ -8,6 +9,8 @@
 #include "ns3/enum.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
+#include "ns3/ipv4-list-routing-helper.h"
+#include "ns3/ipv4-list-routing.h"
 #include "ns3/ipv4-static-routing-helper.h"
 #include "ns3/ipv4.h"
 #include "ns3/names.h"
@@ -74,10 +77,13 @@ NetworkBuilder::Build(const Topology& topology, const Routing& routing)
         m_cpu.emplace_back(topology.Node(id).serviceTime, topology.Node(id).queueLimit);
     }
 
-    // Static routing only: paths must be the topology's, not OSPF-like hop counts.
+    // Static routing only: paths must be the topology's, not OSPF-like hop counts. The
+    // static table keeps the connected /30s; AddRoutes puts the host routes above it.
     ns3::Ipv4StaticRoutingHelper staticRouting;
+    ns3::Ipv4ListRoutingHelper listRouting;
+    listRouting.Add(staticRouting, 0);
     ns3::InternetStackHelper stack;
-    stack.SetRoutingHelper(staticRouting);
+    stack.SetRoutingHelper(listRouting);
     stack.Install(m_nodes);
 
     SipLinkHelper linkHelper;
@@ -141,21 +147,26 @@ NetworkBuilder::AddRoutes(const Topology& topology, const Routing& routing)
 {
     const std::size_t n = topology.NodeCount();
     NS_ABORT_MSG_IF(routing.ipNextHop.size() != n, "NetworkBuilder: routing/topology mismatch");
-    // (node, neighbour) -> (the node's interface on that link, the neighbour's address).
-    std::map<std::pair<NodeId, NodeId>, std::pair<uint32_t, ns3::Ipv4Address>> via;
-    // Every address of a node: packets to any of them follow the node's next hops.
-    std::vector<std::vector<ns3::Ipv4Address>> owned(n);
+    // Packets to any address of a node follow the node's next hops.
+    auto owners = std::make_shared<AddressOwners>();
+    // Per node: neighbour -> index into its hops.
+    std::vector<std::map<NodeId, uint32_t>> hopIndex(n);
+    std::vector<std::vector<HostRouteTable::Hop>> hops(n);
+    // Topology refuses parallel links, so each neighbour is one hop.
+    auto addHop = [&](NodeId node, NodeId neighbour, HostRouteTable::Hop hop) {
+        hopIndex[node][neighbour] = static_cast<uint32_t>(hops[node].size());
+        hops[node].push_back(hop);
+    };
     for (const Link& link : m_links)
     {
-        via[{link.a, link.b}] = {link.ifIndex[0], link.address[1]};
-        via[{link.b, link.a}] = {link.ifIndex[1], link.address[0]};
-        owned[link.a].push_back(link.address[0]);
-        owned[link.b].push_back(link.address[1]);
+        (*owners)[link.address[0].Get()] = link.a;
+        (*owners)[link.address[1].Get()] = link.b;
+        addHop(link.a, link.b, {link.ifIndex[0], link.address[1]});
+        addHop(link.b, link.a, {link.ifIndex[1], link.address[0]});
     }
-    ns3::Ipv4StaticRoutingHelper helper;
     for (NodeId from = 0; from < n; ++from)
     {
-        auto table = helper.GetStaticRouting(m_nodes.Get(from)->GetObject<ns3::Ipv4>());
+        std::vector<uint32_t> hopOfDestination(n, HostRouteTable::kNoHop);
         for (NodeId to = 0; to < n; ++to)
         {
             const NodeId hop = routing.ipNextHop[from][to];
@@ -163,19 +174,20 @@ NetworkBuilder::AddRoutes(const Topology& topology, const Routing& routing)
             {
                 continue;
             }
-            auto found = via.find({from, hop});
-            NS_ABORT_MSG_IF(found == via.end(), "NetworkBuilder: next hop "
-                                                    << topology.Node(hop).name << " of "
-                                                    << topology.Node(from).name
-                                                    << " is not a neighbour");
-            const auto [ifIndex, gateway] = found->second;
-            for (const ns3::Ipv4Address& destination : owned[to])
-            {
-                // Host routes beat the connected /30s, so even a neighbour's far address
-                // follows the routed (shortest-delay) path.
-                table->AddHostRouteTo(destination, gateway, ifIndex);
-            }
+            auto found = hopIndex[from].find(hop);
+            NS_ABORT_MSG_IF(found == hopIndex[from].end(), "NetworkBuilder: next hop "
+                                                               << topology.Node(hop).name << " of "
+                                                               << topology.Node(from).name
+                                                               << " is not a neighbour");
+            hopOfDestination[to] = found->second;
         }
+        // Host routes beat the connected /30s, so even a neighbour's far address follows
+        // the routed (shortest-delay) path.
+        auto list = ns3::DynamicCast<ns3::Ipv4ListRouting>(
+            m_nodes.Get(from)->GetObject<ns3::Ipv4>()->GetRoutingProtocol());
+        list->AddRoutingProtocol(ns3::CreateObject<HostRouteTable>(owners, std::move(hops[from]),
+                                                                   std::move(hopOfDestination)),
+                                 10);
     }
 }
 

@@ -32,7 +32,8 @@ struct NetworkBuilderOptions
 /// point-to-point link per edge with per-direction delay, rate, queue size (the device
 /// queue is the only buffer: no queue disc), jitter (uniform [0, jitter]) and loss (iid
 /// RateErrorModel or GilbertElliottErrorModel on the receiving device), a /30 per link and
-/// static host routes from routing.ipNextHop, so IP paths are exactly the topology's.
+/// host routes from routing.ipNextHop (a HostRouteTable above Ipv4StaticRouting in an
+/// Ipv4ListRouting), so IP paths are exactly the topology's.
 ///
 /// A node's SIP address is the address of its first link. SIP elements themselves are
 /// installed by the caller (SipElementHelper); Resolve() maps names for them.

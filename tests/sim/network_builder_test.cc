@@ -186,6 +186,56 @@ TEST_F(NetworkBuilderTest, StaticRoutesFollowTheTopologyInBothDirections)
     EXPECT_LT(back, MilliSeconds(38));
 }
 
+/// The route node `from`'s stack picks for a packet it sends to `destination`.
+ns3::Ptr<ns3::Ipv4Route>
+RouteFrom(ns3::Ptr<ns3::Node> from, const char* destination, ns3::Socket::SocketErrno& error)
+{
+    ns3::Ipv4Header header;
+    header.SetDestination(ns3::Ipv4Address(destination));
+    return from->GetObject<ns3::Ipv4>()->GetRoutingProtocol()->RouteOutput(
+        ns3::Create<ns3::Packet>(), header, nullptr, error);
+}
+
+TEST_F(NetworkBuilderTest, HostRoutesBeatConnectedSubnetsAndUnknownAddressesHaveNoRoute)
+{
+    NetworkBuilder builder;
+    builder.Build(topology, routing);
+    // Links in order: A-R 10.0.0.1/.2, R-P .5/.6, P-B .9/.10, A-P .13/.14.
+    ns3::Socket::SocketErrno error = ns3::Socket::ERROR_NOTERROR;
+    auto toB = RouteFrom(builder.GetNode(a), "10.0.0.10", error);
+    ASSERT_TRUE(toB);
+    EXPECT_EQ(toB->GetGateway(), ns3::Ipv4Address("10.0.0.2"));
+    EXPECT_EQ(toB->GetSource(), ns3::Ipv4Address("10.0.0.1"));
+    EXPECT_EQ(toB->GetDestination(), ns3::Ipv4Address("10.0.0.10"));
+    EXPECT_EQ(error, ns3::Socket::ERROR_NOTERROR);
+    // P's end of the shortcut is on A's own /30, yet its routed path goes through R.
+    auto toShortcutEnd = RouteFrom(builder.GetNode(a), "10.0.0.14", error);
+    ASSERT_TRUE(toShortcutEnd);
+    EXPECT_EQ(toShortcutEnd->GetGateway(), ns3::Ipv4Address("10.0.0.2"));
+    auto back = RouteFrom(builder.GetNode(b), "10.0.0.13", error);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->GetGateway(), ns3::Ipv4Address("10.0.0.9"));
+
+    EXPECT_FALSE(RouteFrom(builder.GetNode(a), "172.16.0.1", error));
+    EXPECT_EQ(error, ns3::Socket::ERROR_NOROUTETOHOST);
+    // The static table keeps only loopback and the connected /30s: no per-host entries,
+    // whose linear scans made large topologies cubic to build.
+    ns3::Ipv4StaticRoutingHelper staticHelper;
+    EXPECT_EQ(
+        staticHelper.GetStaticRouting(builder.GetNode(a)->GetObject<ns3::Ipv4>())->GetNRoutes(),
+        3u);
+
+    // An interface going down takes the routes through it along, as static routes go.
+    auto ipv4 = builder.GetNode(a)->GetObject<ns3::Ipv4>();
+    ipv4->SetDown(ipv4->GetInterfaceForAddress(ns3::Ipv4Address("10.0.0.1")));
+    EXPECT_FALSE(RouteFrom(builder.GetNode(a), "10.0.0.10", error));
+    EXPECT_EQ(error, ns3::Socket::ERROR_NOROUTETOHOST);
+    // The shortcut's far end is still connected.
+    auto direct = RouteFrom(builder.GetNode(a), "10.0.0.14", error);
+    ASSERT_TRUE(direct);
+    EXPECT_EQ(direct->GetSource(), ns3::Ipv4Address("10.0.0.13"));
+}
+
 TEST_F(NetworkBuilderTest, ConfigureElementAppliesTheNodeCpuModel)
 {
     NetworkBuilder builder;
