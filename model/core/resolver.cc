@@ -28,23 +28,29 @@ IsIpLiteral(std::string_view host)
 void
 Resolver::Add(const std::string& host, Address address)
 {
-    m_hosts[abnf::ToLower(host)] = std::move(address);
+    if (!m_hosts || m_hosts.use_count() > 1)
+    {
+        m_hosts = std::make_shared<Hosts>(m_hosts ? *m_hosts : Hosts{});
+    }
+    (*m_hosts)[abnf::ToLower(host)] = std::move(address);
 }
 
 std::optional<Address>
 Resolver::Resolve(std::string_view host, std::optional<uint16_t> port, Transport transport) const
 {
-    std::string lowered;
-    auto it = m_hosts.find(abnf::LowerView(host, lowered));
-    if (it != m_hosts.end())
+    if (m_hosts)
     {
-        Address address = it->second;
-        if (port)
+        std::string lowered;
+        if (auto it = m_hosts->find(abnf::LowerView(host, lowered)); it != m_hosts->end())
         {
-            address.port = *port;
+            Address address = it->second;
+            if (port)
+            {
+                address.port = *port;
+            }
+            address.transport = transport;
+            return address;
         }
-        address.transport = transport;
-        return address;
     }
     if (IsIpLiteral(host))
     {

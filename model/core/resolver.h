@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,7 +30,10 @@ public:
     std::optional<Address> Resolve(const SipUri& uri, Transport defaultTransport) const;
 
 private:
-    std::map<std::string, Address, std::less<>> m_hosts; ///< lower-case host -> address
+    using Hosts = std::map<std::string, Address, std::less<>>; ///< lower-case host -> address
+    /// Copy-on-write: every element of a simulation holds a copy of one resolver, and a
+    /// topology-sized table per element would make memory quadratic in the node count.
+    std::shared_ptr<Hosts> m_hosts;
 };
 
 } // namespace sipsim

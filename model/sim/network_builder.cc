@@ -23,7 +23,8 @@
 namespace sipsim
 {
 
-NetworkBuilder::NetworkBuilder(NetworkBuilderOptions options) : m_options(std::move(options))
+NetworkBuilder::NetworkBuilder(NetworkBuilderOptions options)
+    : m_options(std::move(options)), m_names(std::make_shared<const NameTable>())
 {
 }
 
@@ -125,20 +126,22 @@ NetworkBuilder::Build(const Topology& topology, const Routing& routing)
         m_links.push_back(std::move(link));
     }
 
+    NameTable names;
     for (NodeId id = 0; id < n; ++id)
     {
         if (m_nodeAddress[id])
         {
-            m_names[topology.Node(id).name] = *m_nodeAddress[id];
+            names[topology.Node(id).name] = *m_nodeAddress[id];
         }
     }
     for (const auto& [domain, proxy] : routing.domainProxy)
     {
-        if (m_nodeAddress[proxy] && !m_names.count(domain))
+        if (m_nodeAddress[proxy] && !names.count(domain))
         {
-            m_names[domain] = *m_nodeAddress[proxy];
+            names[domain] = *m_nodeAddress[proxy];
         }
     }
+    m_names = std::make_shared<const NameTable>(std::move(names));
     AddRoutes(topology, routing);
 }
 
@@ -213,25 +216,25 @@ NetworkBuilder::GetAddress(const std::string& name) const
 std::optional<ns3::Ipv4Address>
 NetworkBuilder::Resolve(const std::string& host) const
 {
+    return Resolve(*m_names, host);
+}
+
+std::optional<ns3::Ipv4Address>
+NetworkBuilder::Resolve(const NameTable& names, const std::string& host)
+{
     if (auto ip = ParseIpv4(host))
     {
         return ip;
     }
-    auto it = m_names.find(host);
-    return it == m_names.end() ? std::nullopt : std::optional<ns3::Ipv4Address>(it->second);
+    auto it = names.find(host);
+    return it == names.end() ? std::nullopt : std::optional<ns3::Ipv4Address>(it->second);
 }
 
 SipElementApplication::Resolver
 NetworkBuilder::GetResolver() const
 {
-    return [names = m_names](const std::string& host) -> std::optional<ns3::Ipv4Address> {
-        if (auto ip = ParseIpv4(host))
-        {
-            return ip;
-        }
-        auto it = names.find(host);
-        return it == names.end() ? std::nullopt : std::optional<ns3::Ipv4Address>(it->second);
-    };
+    // Every element holds one: they share the table rather than copy it.
+    return [names = m_names](const std::string& host) { return Resolve(*names, host); };
 }
 
 void

@@ -12,6 +12,7 @@
 
 #include <array>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,6 +73,9 @@ public:
     void EnablePcap(const std::string& prefix) const;
 
 private:
+    using NameTable = std::map<std::string, ns3::Ipv4Address>;
+    static std::optional<ns3::Ipv4Address> Resolve(const NameTable& names, const std::string& host);
+
     struct Link
     {
         NodeId a = 0;
@@ -91,7 +95,7 @@ private:
     std::vector<std::optional<ns3::Ipv4Address>> m_nodeAddress;
     std::vector<std::pair<Duration, uint32_t>> m_cpu; ///< serviceTime, queueLimit
     std::map<std::string, NodeId> m_ids;
-    std::map<std::string, ns3::Ipv4Address> m_names; ///< node names and domains
+    std::shared_ptr<const NameTable> m_names; ///< node names and domains
 };
 
 } // namespace sipsim

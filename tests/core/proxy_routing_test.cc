@@ -29,6 +29,22 @@ TEST(Resolver, NamesMatchWithoutRegardToCaseAndLiteralsResolveToThemselves)
     EXPECT_EQ(literal->port, 5060);
 }
 
+TEST(Resolver, CopiesAreIndependentValuesThoughTheyShareTheirTable)
+{
+    Resolver original;
+    original.Add("p1", Address{"192.0.2.1", 5060, Transport::Udp});
+    Resolver copy = original;
+    copy.Add("p2", Address{"192.0.2.2", 5060, Transport::Udp});
+    copy.Add("p1", Address{"192.0.2.9", 5060, Transport::Udp});
+    EXPECT_EQ(original.Resolve("p1", std::nullopt, Transport::Udp)->host, "192.0.2.1");
+    EXPECT_FALSE(original.Resolve("p2", std::nullopt, Transport::Udp));
+    EXPECT_EQ(copy.Resolve("p1", std::nullopt, Transport::Udp)->host, "192.0.2.9");
+    EXPECT_EQ(copy.Resolve("p2", std::nullopt, Transport::Udp)->host, "192.0.2.2");
+    original.Add("p3", Address{"192.0.2.3", 5060, Transport::Udp});
+    EXPECT_FALSE(copy.Resolve("p3", std::nullopt, Transport::Udp));
+    EXPECT_FALSE(Resolver{}.Resolve("p1", std::nullopt, Transport::Udp));
+}
+
 TEST(ResolveUri, StaticRoutesMatchTheDomainAndHostsInsideIt)
 {
     ProxyConfig config;
