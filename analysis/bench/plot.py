@@ -1,4 +1,4 @@
-"""Cost-growth figure: wall time and peak RSS against calls, proxies and offered rate."""
+"""Cost-growth figure: wall time and peak RSS against calls, proxies, offered rate, UAs."""
 
 import os
 
@@ -26,8 +26,10 @@ def plot_growth(growth, path):
         ("calls", "total calls (Poisson 50/s, 1% loss)", True, True),
         ("proxies", "proxies in the chain", False, False),
         ("rate", "offered load, calls/s (concurrent calls ~ 7 s x rate)", True, False),
+        ("uas", "UAs around one registrar (same calls)", True, False),
     ]
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
+    panels = [panel for panel in panels if growth.get(panel[0])]
+    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4.5))
     for ax, (key, label, logx, logy) in zip(axes, panels):
         points = growth[key]
         xs = [p[key] for p in points]
@@ -55,7 +57,8 @@ def plot_growth(growth, path):
         lines = ax.get_legend_handles_labels()
         lines2 = ax2.get_legend_handles_labels()
         ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="upper left", fontsize=8)
-    fig.suptitle("sipsim run: CPU time and peak RSS vs total calls, chain length, offered load")
+    fig.suptitle("sipsim run: CPU time and peak RSS vs total calls, chain length, offered load, "
+                 "topology size")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -14,6 +14,7 @@ from measure import BenchError, fresh_dir, human_kib, load_average, median, prin
 
 SEED = "scenarios/two-proxy-auth.toml"
 CHAIN = "scenarios/proxy-chain.toml"
+STAR = "scenarios/registrar-star.toml"
 
 
 class Context:
@@ -182,9 +183,11 @@ def parser(ctx):
 # ---- 3. Scale ----------------------------------------------------------------------------
 
 def scale_point(ctx, calls, rate, loss, scenario=SEED, extra=(), flags=()):
-    """One run; keeps nothing but the summary (messages.csv of 1M calls is ~2.5 GB)."""
+    """One run; keeps nothing but the summary (messages.csv of 1M calls is ~2.5 GB).
+    rate None keeps the scenario's own arrivals."""
     out = fresh_dir(os.path.join(ctx.out_dir, "scale", f"{os.path.basename(scenario)}-{calls}"))
-    m = sipsim_run(ctx, scenario, poisson(calls, rate, loss, extra), out, flags=flags)
+    sets = poisson(calls, rate, loss, extra) if rate else [f"workload.calls={calls}", *extra]
+    m = sipsim_run(ctx, scenario, sets, out, flags=flags)
     summary = read_summary(out)
     csv_bytes = os.path.getsize(os.path.join(out, "messages.csv"))
     shutil.rmtree(out, ignore_errors=True)
@@ -260,7 +263,7 @@ def sweep(ctx):
 # ---- 5. Cost growth ----------------------------------------------------------------------
 
 def growth(ctx, scale_result):
-    """Wall and RSS against total calls, proxies in the chain and offered rate."""
+    """Wall and RSS against total calls, proxies in the chain, offered rate and UAs."""
     by_calls = []
     known = {p["calls"]: p for p in (scale_result or {}).get("points", [])}
     for calls in ctx.capped(ctx.size((10000, 100000, 1000000), (100, 200, 1000))):
@@ -275,14 +278,20 @@ def growth(ctx, scale_result):
     for rate in ctx.size((5, 50, 500, 2000), (5, 500)):
         p = scale_point(ctx, ctx.size(20000, 50), rate, None)
         by_rate.append(p)
+    # Topology size: the same calls among ever more UAs (routes and name tables per node).
+    by_uas = []
+    for uas in ctx.size((250, 500, 1000, 2000, 4000), (20, 100)):
+        p = scale_point(ctx, ctx.size(500, 20), None, None, STAR, [f"topology.uas={uas}"])
+        p["uas"] = uas
+        by_uas.append(p)
     for title, key, points in (("calls", "calls", by_calls), ("proxies", "proxies", by_proxies),
-                               ("rate calls/s", "rate", by_rate)):
+                               ("rate calls/s", "rate", by_rate), ("UAs in a star", "uas", by_uas)):
         print_table(f"5. Growth by {title}", [title, "messages", "wall s", "cpu s",
                                               "cpu us/message", "peak RSS"],
                     [[p[key], p["messages"], f"{p['wall_s']:.2f}", f"{p['cpu_s']:.2f}",
                       f"{1e6 * p['cpu_s'] / max(1, p['messages']):.2f}",
                       human_kib(p["rss_kib"])] for p in points], ctx.out)
-    return {"calls": by_calls, "proxies": by_proxies, "rate": by_rate}
+    return {"calls": by_calls, "proxies": by_proxies, "rate": by_rate, "uas": by_uas}
 
 
 # ---- 7. Profile --------------------------------------------------------------------------
