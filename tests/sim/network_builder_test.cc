@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <sstream>
 
 namespace sipsim::test
 {
@@ -224,6 +225,15 @@ TEST_F(NetworkBuilderTest, HostRoutesBeatConnectedSubnetsAndUnknownAddressesHave
     EXPECT_EQ(
         staticHelper.GetStaticRouting(builder.GetNode(a)->GetObject<ns3::Ipv4>())->GetNRoutes(),
         3u);
+
+    // ns-3's PrintRoutingTable lists the hashed table's next hops.
+    std::ostringstream dump;
+    builder.GetNode(a)->GetObject<ns3::Ipv4>()->GetRoutingProtocol()->PrintRoutingTable(
+        ns3::Create<ns3::OutputStreamWrapper>(&dump));
+    EXPECT_NE(dump.str().find("sipsim::HostRouteTable\n3 destination nodes via 2 next hops\n"
+                              "  via 10.0.0.2 interface 1\n  via 10.0.0.14 interface 2\n"),
+              std::string::npos)
+        << dump.str();
 
     // An interface going down takes the routes through it along, as static routes go.
     auto ipv4 = builder.GetNode(a)->GetObject<ns3::Ipv4>();
