@@ -186,7 +186,10 @@ def scale_point(ctx, calls, rate, loss, scenario=SEED, extra=(), flags=()):
     """One run; keeps nothing but the summary (messages.csv of 1M calls is ~2.5 GB).
     rate None keeps the scenario's own arrivals."""
     out = fresh_dir(os.path.join(ctx.out_dir, "scale", f"{os.path.basename(scenario)}-{calls}"))
-    sets = poisson(calls, rate, loss, extra) if rate else [f"workload.calls={calls}", *extra]
+    if rate is None:
+        sets = [f"workload.calls={calls}", *extra]
+    else:
+        sets = poisson(calls, rate, loss, extra)
     m = sipsim_run(ctx, scenario, sets, out, flags=flags)
     summary = read_summary(out)
     csv_bytes = os.path.getsize(os.path.join(out, "messages.csv"))

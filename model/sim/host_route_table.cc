@@ -18,8 +18,7 @@ HostRouteTable::GetTypeId()
 {
     static ns3::TypeId tid = ns3::TypeId("sipsim::HostRouteTable")
                                  .SetParent<ns3::Ipv4RoutingProtocol>()
-                                 .SetGroupName("Sipsim")
-                                 .AddConstructor<HostRouteTable>();
+                                 .SetGroupName("Sipsim");
     return tid;
 }
 
@@ -30,6 +29,7 @@ HostRouteTable::HostRouteTable(std::shared_ptr<const AddressOwners> owners, std:
     , m_hopOfDestination(std::move(hopOfDestination))
     , m_withdrawn(m_hops.size(), false)
 {
+    NS_ABORT_MSG_IF(!m_owners, "HostRouteTable: no address owners");
     for (uint32_t hop : m_hopOfDestination)
     {
         NS_ABORT_MSG_IF(hop != kNoHop && hop >= m_hops.size(), "HostRouteTable: hop out of range");
@@ -39,10 +39,6 @@ HostRouteTable::HostRouteTable(std::shared_ptr<const AddressOwners> owners, std:
 const HostRouteTable::Hop*
 HostRouteTable::Find(ns3::Ipv4Address destination) const
 {
-    if (!m_owners)
-    {
-        return nullptr;
-    }
     auto owner = m_owners->find(destination.Get());
     if (owner == m_owners->end() || owner->second >= m_hopOfDestination.size())
     {

@@ -42,7 +42,6 @@ public:
     /// this node itself.
     HostRouteTable(std::shared_ptr<const AddressOwners> owners, std::vector<Hop> hops,
                    std::vector<uint32_t> hopOfDestination);
-    HostRouteTable() = default; // for TypeId only; routes nothing
 
     ns3::Ptr<ns3::Ipv4Route> RouteOutput(ns3::Ptr<ns3::Packet> p, const ns3::Ipv4Header& header,
                                          ns3::Ptr<ns3::NetDevice> oif,
