@@ -8,6 +8,7 @@
 #include "run/runner.h"
 
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
@@ -40,6 +41,41 @@ struct RunOutcome
     fs::path dir;
 };
 
+/// The output directories this test process made, removed when it exits so that test runs
+/// do not pile up in the temporary directory. SIPSIM_KEEP_TEST_OUTPUT=1 keeps them for a look
+/// after a failure.
+class TestDirs
+{
+public:
+    static TestDirs& Instance()
+    {
+        static TestDirs dirs;
+        return dirs;
+    }
+
+    void Add(const fs::path& dir) { m_dirs.push_back(dir); }
+
+    TestDirs(const TestDirs&) = delete;
+    TestDirs& operator=(const TestDirs&) = delete;
+
+    ~TestDirs()
+    {
+        if (std::getenv("SIPSIM_KEEP_TEST_OUTPUT") != nullptr)
+        {
+            return;
+        }
+        for (const fs::path& dir : m_dirs)
+        {
+            std::error_code ignored;
+            fs::remove_all(dir, ignored);
+        }
+    }
+
+private:
+    TestDirs() = default;
+    std::vector<fs::path> m_dirs;
+};
+
 inline fs::path
 TestDir(const std::string& name)
 {
@@ -47,6 +83,7 @@ TestDir(const std::string& name)
     const fs::path dir =
         fs::path(::testing::TempDir()) / ("sipsim-run-" + std::to_string(::getpid()) + "-" + name);
     fs::remove_all(dir);
+    TestDirs::Instance().Add(dir);
     return dir;
 }
 
