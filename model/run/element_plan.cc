@@ -101,10 +101,12 @@ ElementHostName(const Topology& topology, NodeId node)
     }
     if (n.role == NodeRole::Ua)
     {
+        // Stops at the second: every UA of a large star would otherwise scan all the others.
         std::size_t inDomain = 0;
-        for (NodeId ua : topology.NodesWithRole(NodeRole::Ua))
+        for (NodeId id = 0; id < topology.NodeCount() && inDomain < 2; ++id)
         {
-            inDomain += topology.Node(ua).domain == n.domain ? 1 : 0;
+            const TopoNode& other = topology.Node(id);
+            inDomain += other.role == NodeRole::Ua && other.domain == n.domain ? 1 : 0;
         }
         // RFC 3665's naming when it is unambiguous: client.atlanta.example.com.
         if (inDomain == 1)

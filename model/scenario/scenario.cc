@@ -69,7 +69,7 @@ ReadTopology(Reader r, TopologySpec& t)
         }
     }
     r.Int("proxies", &t.proxies, 1, 1000);
-    r.Int("uas", &t.uas, 1, 5000);
+    r.Int("uas", &t.uas, 1, 20000);
     r.Int("routers", &t.routers, 0, 1000);
     r.Int("nodes", &t.nodes, 3, 1000);
     r.Int("tree_seed", &t.treeSeed, 0, std::numeric_limits<uint32_t>::max());

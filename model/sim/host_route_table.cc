@@ -23,28 +23,30 @@ HostRouteTable::GetTypeId()
 }
 
 HostRouteTable::HostRouteTable(std::shared_ptr<const AddressOwners> owners, std::vector<Hop> hops,
-                               std::vector<uint32_t> hopOfDestination)
+                               std::shared_ptr<const std::vector<uint32_t>> hopOfDestination,
+                               NodeId self)
     : m_owners(std::move(owners))
     , m_hops(std::move(hops))
     , m_hopOfDestination(std::move(hopOfDestination))
+    , m_self(self)
     , m_withdrawn(m_hops.size(), false)
 {
-    NS_ABORT_MSG_IF(!m_owners, "HostRouteTable: no address owners");
-    for (uint32_t hop : m_hopOfDestination)
-    {
-        NS_ABORT_MSG_IF(hop != kNoHop && hop >= m_hops.size(), "HostRouteTable: hop out of range");
-    }
+    // Hop indexes are checked on lookup: scanning a table shared by thousands of stubs here
+    // would cost O(nodes) per node.
+    NS_ABORT_MSG_IF(!m_owners || !m_hopOfDestination, "HostRouteTable: no address owners or table");
 }
 
 const HostRouteTable::Hop*
 HostRouteTable::Find(ns3::Ipv4Address destination) const
 {
     auto owner = m_owners->find(destination.Get());
-    if (owner == m_owners->end() || owner->second >= m_hopOfDestination.size())
+    if (owner == m_owners->end() || owner->second == m_self ||
+        owner->second >= m_hopOfDestination->size())
     {
         return nullptr;
     }
-    const uint32_t hop = m_hopOfDestination[owner->second];
+    const uint32_t hop = (*m_hopOfDestination)[owner->second];
+    NS_ABORT_MSG_IF(hop != kNoHop && hop >= m_hops.size(), "HostRouteTable: hop out of range");
     return hop == kNoHop || m_withdrawn[hop] ? nullptr : &m_hops[hop];
 }
 
@@ -150,9 +152,10 @@ HostRouteTable::PrintRoutingTable(ns3::Ptr<ns3::OutputStreamWrapper> stream,
     os << "Node: " << m_ipv4->GetObject<ns3::Node>()->GetId() << ", Time: " << ns3::Now().As(unit)
        << ", sipsim::HostRouteTable\n";
     std::size_t destinations = 0;
-    for (uint32_t hop : m_hopOfDestination)
+    for (NodeId node = 0; node < m_hopOfDestination->size(); ++node)
     {
-        destinations += hop != kNoHop && !m_withdrawn[hop];
+        const uint32_t hop = (*m_hopOfDestination)[node];
+        destinations += node != m_self && hop < m_hops.size() && !m_withdrawn[hop];
     }
     os << destinations << " destination nodes via " << m_hops.size() << " next hops\n";
     for (std::size_t i = 0; i < m_hops.size(); ++i)

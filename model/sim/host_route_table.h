@@ -38,10 +38,10 @@ public:
 
     static ns3::TypeId GetTypeId();
 
-    /// hopOfDestination[node] indexes hops, or is kNoHop when the node is unreachable or
-    /// this node itself.
+    /// (*hopOfDestination)[node] indexes hops, or is kNoHop when the node is unreachable.
+    /// `self` is never routed here (stubs share one table per anchor, which lists them).
     HostRouteTable(std::shared_ptr<const AddressOwners> owners, std::vector<Hop> hops,
-                   std::vector<uint32_t> hopOfDestination);
+                   std::shared_ptr<const std::vector<uint32_t>> hopOfDestination, NodeId self);
 
     ns3::Ptr<ns3::Ipv4Route> RouteOutput(ns3::Ptr<ns3::Packet> p, const ns3::Ipv4Header& header,
                                          ns3::Ptr<ns3::NetDevice> oif,
@@ -68,7 +68,8 @@ private:
 
     std::shared_ptr<const AddressOwners> m_owners;
     std::vector<Hop> m_hops;
-    std::vector<uint32_t> m_hopOfDestination;
+    std::shared_ptr<const std::vector<uint32_t>> m_hopOfDestination;
+    NodeId m_self;
     std::vector<bool> m_withdrawn; ///< per hop: its interface went down
     ns3::Ptr<ns3::Ipv4> m_ipv4;
 };

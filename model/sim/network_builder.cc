@@ -85,6 +85,9 @@ NetworkBuilder::Build(const Topology& topology, const Routing& routing)
     listRouting.Add(staticRouting, 0);
     ns3::InternetStackHelper stack;
     stack.SetRoutingHelper(listRouting);
+    // SIP runs over IPv4 only; an idle IPv6 stack per node was a quarter of building a large
+    // star (its extension registry alone).
+    stack.SetIpv6StackInstall(false);
     stack.Install(m_nodes);
 
     SipLinkHelper linkHelper;
@@ -149,7 +152,7 @@ void
 NetworkBuilder::AddRoutes(const Topology& topology, const Routing& routing)
 {
     const std::size_t n = topology.NodeCount();
-    NS_ABORT_MSG_IF(routing.ipNextHop.size() != n, "NetworkBuilder: routing/topology mismatch");
+    NS_ABORT_MSG_IF(routing.ip.NodeCount() != n, "NetworkBuilder: routing/topology mismatch");
     // Packets to any address of a node follow the node's next hops.
     auto owners = std::make_shared<AddressOwners>();
     // Per node: neighbour -> index into its hops.
@@ -167,29 +170,58 @@ NetworkBuilder::AddRoutes(const Topology& topology, const Routing& routing)
         addHop(link.a, link.b, {link.ifIndex[0], link.address[1]});
         addHop(link.b, link.a, {link.ifIndex[1], link.address[0]});
     }
+    // A stub (one neighbour) sends everything it can reach through its one hop: one table
+    // per anchor serves all the stubs on it, so a star's tables stay O(nodes) in all.
+    std::map<NodeId, std::shared_ptr<const std::vector<uint32_t>>> stubTables;
     for (NodeId from = 0; from < n; ++from)
     {
-        std::vector<uint32_t> hopOfDestination(n, HostRouteTable::kNoHop);
-        for (NodeId to = 0; to < n; ++to)
+        const NodeId anchor = routing.ip.Anchor(from);
+        std::shared_ptr<const std::vector<uint32_t>> table;
+        if (anchor != kNoNode)
         {
-            const NodeId hop = routing.ipNextHop[from][to];
-            if (from == to || hop == kNoNode)
+            NS_ABORT_MSG_IF(hops[from].size() != 1, "NetworkBuilder: stub "
+                                                        << topology.Node(from).name
+                                                        << " has more than one link");
+            auto& shared = stubTables[anchor];
+            if (!shared)
             {
-                continue;
+                std::vector<uint32_t> viaAnchor(n, HostRouteTable::kNoHop);
+                for (NodeId to = 0; to < n; ++to)
+                {
+                    if (to == anchor || routing.ip.Reachable(anchor, to))
+                    {
+                        viaAnchor[to] = 0;
+                    }
+                }
+                shared = std::make_shared<const std::vector<uint32_t>>(std::move(viaAnchor));
             }
-            auto found = hopIndex[from].find(hop);
-            NS_ABORT_MSG_IF(found == hopIndex[from].end(), "NetworkBuilder: next hop "
-                                                               << topology.Node(hop).name << " of "
-                                                               << topology.Node(from).name
-                                                               << " is not a neighbour");
-            hopOfDestination[to] = found->second;
+            table = shared;
+        }
+        else
+        {
+            std::vector<uint32_t> hopOfDestination(n, HostRouteTable::kNoHop);
+            for (NodeId to = 0; to < n; ++to)
+            {
+                const NodeId hop = routing.ip.NextHop(from, to);
+                if (hop == kNoNode)
+                {
+                    continue;
+                }
+                auto found = hopIndex[from].find(hop);
+                NS_ABORT_MSG_IF(found == hopIndex[from].end(),
+                                "NetworkBuilder: next hop " << topology.Node(hop).name << " of "
+                                                            << topology.Node(from).name
+                                                            << " is not a neighbour");
+                hopOfDestination[to] = found->second;
+            }
+            table = std::make_shared<const std::vector<uint32_t>>(std::move(hopOfDestination));
         }
         // Host routes beat the connected /30s, so even a neighbour's far address follows
         // the routed (shortest-delay) path.
         auto list = ns3::DynamicCast<ns3::Ipv4ListRouting>(
             m_nodes.Get(from)->GetObject<ns3::Ipv4>()->GetRoutingProtocol());
         list->AddRoutingProtocol(ns3::CreateObject<HostRouteTable>(owners, std::move(hops[from]),
-                                                                   std::move(hopOfDestination)),
+                                                                   std::move(table), from),
                                  10);
     }
 }

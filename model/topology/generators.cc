@@ -100,9 +100,9 @@ MakeChain(int proxies, const GeneratorOptions& options)
 Result<Topology>
 MakeStar(int uas, const GeneratorOptions& options)
 {
-    if (uas < 1 || uas > 10000)
+    if (uas < 1 || uas > 20000)
     {
-        return MakeError("star: uas must be in [1, 10000], got " + std::to_string(uas));
+        return MakeError("star: uas must be in [1, 20000], got " + std::to_string(uas));
     }
     Builder b(options);
     const NodeId p = b.Proxy("P", "example.com", true);

@@ -1,7 +1,6 @@
 #include "topology/routing.h"
 
-#include <boost/graph/dijkstra_shortest_paths.hpp>
-#include <limits>
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -10,8 +9,6 @@ namespace sipsim
 
 namespace
 {
-
-constexpr int64_t kInf = std::numeric_limits<int64_t>::max();
 
 std::string
 LinkName(const Topology& t, NodeId a, NodeId b)
@@ -114,68 +111,14 @@ Result<Routing>
 Derive(const Topology& t)
 {
     const std::size_t n = t.NodeCount();
-    // Weight = delay * K + 1 orders paths by delay, then hop count (hops < K).
-    const int64_t k = static_cast<int64_t>(n) + 1;
-    using Arcs =
-        boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, boost::no_property,
-                              boost::property<boost::edge_weight_t, int64_t>>;
-    Arcs arcs(n);
-    std::vector<std::vector<std::pair<NodeId, int64_t>>> out(n);
-    for (const TopoLink& link : t.Links())
+    auto ip = IpRoutes::Compute(t);
+    if (!ip)
     {
-        for (auto [from, to] : {std::pair{link.a, link.b}, std::pair{link.b, link.a}})
-        {
-            const int64_t delay = link.props.From(from).delay.count();
-            if (delay > (kInf / 4) / k)
-            {
-                return MakeError("link " + LinkName(t, link.a, link.b) + ": delay too large");
-            }
-            const int64_t w = delay * k + 1;
-            boost::add_edge(from, to, w, arcs);
-            out[from].push_back({to, w});
-        }
+        return ip.Error();
     }
-    for (auto& o : out)
-    {
-        std::sort(o.begin(), o.end());
-    }
-
-    std::vector<std::vector<int64_t>> dist(n, std::vector<int64_t>(n, kInf));
-    for (NodeId s = 0; s < n; ++s)
-    {
-        boost::dijkstra_shortest_paths(
-            arcs, s,
-            boost::distance_map(boost::make_iterator_property_map(
-                                    dist[s].begin(), boost::get(boost::vertex_index, arcs)))
-                .distance_inf(kInf));
-    }
-
     Routing r;
-    r.ipNextHop.assign(n, std::vector<NodeId>(n, kNoNode));
-    r.pathDelay.assign(n, std::vector<Duration>(n, Duration::max()));
-    for (NodeId s = 0; s < n; ++s)
-    {
-        for (NodeId d = 0; d < n; ++d)
-        {
-            if (dist[s][d] == kInf)
-            {
-                continue;
-            }
-            r.pathDelay[s][d] = Duration(dist[s][d] / k);
-            if (s == d)
-            {
-                continue;
-            }
-            for (const auto& [v, w] : out[s]) // Ascending v: lowest NodeId wins ties.
-            {
-                if (dist[v][d] != kInf && w + dist[v][d] == dist[s][d])
-                {
-                    r.ipNextHop[s][d] = v;
-                    break;
-                }
-            }
-        }
-    }
+    r.ip = std::move(*ip);
+    const IpRoutes& routes = r.ip;
 
     for (NodeId id = 0; id < n; ++id)
     {
@@ -200,8 +143,8 @@ Derive(const Topology& t)
         NodeId best = kNoNode;
         for (NodeId p : proxies)
         {
-            if (t.Node(p).domain == t.Node(ua).domain && dist[ua][p] != kInf &&
-                (best == kNoNode || dist[ua][p] < dist[ua][best]))
+            if (t.Node(p).domain == t.Node(ua).domain && routes.Reachable(ua, p) &&
+                (best == kNoNode || routes.Cost(ua, p) < routes.Cost(ua, best)))
             {
                 best = p;
             }
@@ -228,7 +171,7 @@ Derive(const Topology& t)
                     break;
                 }
                 walked.push_back(v);
-                const NodeId hop = r.ipNextHop[v][home];
+                const NodeId hop = routes.NextHop(v, home);
                 if (hop == kNoNode || t.Node(hop).IsProxy())
                 {
                     found = hop;
@@ -263,7 +206,7 @@ Derive(const Topology& t)
             {
                 next[p] = first(p);
             }
-            if (next[p] == kNoNode || (next[p] != p && dist[p][next[p]] == kInf))
+            if (next[p] == kNoNode || (next[p] != p && !routes.Reachable(p, next[p])))
             {
                 return MakeError("proxy " + node.name + ": no route to " + t.Node(home).name +
                                  ", the proxy of " + domain + " (disconnected)");
@@ -312,26 +255,6 @@ Derive(const Topology& t)
 }
 
 } // namespace
-
-std::vector<NodeId>
-Routing::IpPath(NodeId from, NodeId to) const
-{
-    if (from >= ipNextHop.size() || to >= ipNextHop.size())
-    {
-        return {};
-    }
-    std::vector<NodeId> path{from};
-    for (NodeId cur = from; cur != to;)
-    {
-        cur = ipNextHop[cur][to];
-        if (cur == kNoNode || path.size() > ipNextHop.size())
-        {
-            return {};
-        }
-        path.push_back(cur);
-    }
-    return path;
-}
 
 std::optional<ParseError>
 Validate(const Topology& topology, const std::vector<CallPair>& pairs)
@@ -464,7 +387,7 @@ SipPath(const Topology& topology, const Routing& routing, NodeId caller, NodeId 
     path.push_back(callee);
     for (std::size_t i = 0; i + 1 < path.size(); ++i)
     {
-        if (routing.ipNextHop[path[i]][path[i + 1]] == kNoNode)
+        if (routing.ip.NextHop(path[i], path[i + 1]) == kNoNode)
         {
             return MakeError(t.Node(path[i + 1]).name + " is unreachable from " +
                              t.Node(path[i]).name + " (disconnected)");

@@ -2,8 +2,9 @@
 #define SIPSIM_TOPOLOGY_ROUTING_H
 
 // Validation and routes derived from the graph, as plain data: the ns-3 builder turns
-// `ipNextHop` into static routes and `sipNextHop`/`outboundProxy` into SIP configuration.
+// `ip` into static routes and `sipNextHop`/`outboundProxy` into SIP configuration.
 
+#include "topology/ip_routes.h"
 #include "topology/topology.h"
 
 #include <map>
@@ -34,12 +35,8 @@ std::optional<ParseError> Validate(const Topology& topology,
 /// Routes derived from a topology.
 struct Routing
 {
-    /// ipNextHop[node][dest]: the neighbour `node` forwards to for `dest`; kNoNode when
-    /// node == dest or dest is unreachable. Shortest paths by one-way delay in the direction
-    /// of travel, then by hop count; among equal paths the lowest-NodeId neighbour wins.
-    std::vector<std::vector<NodeId>> ipNextHop;
-    /// pathDelay[node][dest]: one-way delay along that path (Duration::max() unreachable).
-    std::vector<std::vector<Duration>> pathDelay;
+    /// IP next hops and path delays between all nodes.
+    IpRoutes ip;
     /// domain -> the SIP server responsible for it: its registrar proxy if any, else its
     /// lowest-NodeId proxy.
     std::map<std::string, NodeId> domainProxy;
@@ -53,8 +50,8 @@ struct Routing
     /// domainProxy[domain], else domainProxy[domain] directly.
     std::map<NodeId, std::map<std::string, NodeId>> sipNextHop;
 
-    /// Node path caller..callee following ipNextHop; empty if unreachable.
-    std::vector<NodeId> IpPath(NodeId from, NodeId to) const;
+    /// Node path caller..callee following ip.NextHop; empty if unreachable.
+    std::vector<NodeId> IpPath(NodeId from, NodeId to) const { return ip.Path(from, to); }
 };
 
 /// Computes routing for a valid topology. Errors (one line) on unreachable SIP hops or a

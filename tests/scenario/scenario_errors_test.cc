@@ -44,6 +44,8 @@ TEST(ScenarioErrors, OutOfRangeValues)
     ExpectError("[workload.callee]\nbusy_probability = 1.2", "workload.callee.busy_probability");
     ExpectError("[workload.callee]\nreject_code = 200", "workload.callee.reject_code");
     ExpectError("[topology]\ngenerator = \"chain\"\nproxies = 0", "topology.proxies: must be in");
+    ExpectError("[topology]\ngenerator = \"star\"\nuas = 20001",
+                "topology.uas: must be in [1, 20000], got 20001");
     ExpectError("[impairments.links.A-P1]\nloss = -0.2",
                 "impairments.links.A-P1.loss: probability");
     ExpectError("[impairments.links.A-P1]\nge_p = 0.1",

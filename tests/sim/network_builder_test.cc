@@ -74,11 +74,22 @@ protected:
         slowBack.jitter = std::chrono::milliseconds(3);
         ASSERT_TRUE(topology.AddLink(a, p, Edge(slow, slowBack)));
 
-        // Shortest one-way delay paths (the A-P shortcut loses to A-R-P).
+        auto computed = ComputeRouting(topology);
+        ASSERT_TRUE(computed) << computed.Error().reason;
+        routing = std::move(*computed);
+        // Shortest one-way delay paths (the A-P shortcut loses to A-R-P); B is a stub on P.
         constexpr NodeId A = 0, R = 1, P = 2, B = 3;
-        routing.ipNextHop = {
+        const std::vector<std::vector<NodeId>> nextHops = {
             {kNoNode, R, R, R}, {A, kNoNode, P, P}, {R, R, kNoNode, B}, {P, P, P, kNoNode}};
-        routing.domainProxy["b.example.com"] = P;
+        for (NodeId from = 0; from < 4; ++from)
+        {
+            for (NodeId to = 0; to < 4; ++to)
+            {
+                ASSERT_EQ(routing.ip.NextHop(from, to), nextHops[from][to]) << from << "->" << to;
+            }
+        }
+        ASSERT_EQ(routing.ip.Anchor(b), p);
+        ASSERT_EQ(routing.domainProxy.at("b.example.com"), P);
     }
     void TearDown() override
     {

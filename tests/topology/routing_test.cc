@@ -37,12 +37,12 @@ TEST(TopologyRouting, SeedNextHops)
     auto r = ComputeRouting(t);
     ASSERT_TRUE(r.Ok()) << r.Error().reason;
     const NodeId a = *t.Find("A"), p1 = *t.Find("P1"), p2 = *t.Find("P2"), b = *t.Find("B");
-    EXPECT_EQ(r->ipNextHop[a][b], p1);
-    EXPECT_EQ(r->ipNextHop[p1][b], p2);
-    EXPECT_EQ(r->ipNextHop[p2][b], b);
-    EXPECT_EQ(r->ipNextHop[b][a], p2);
-    EXPECT_EQ(r->ipNextHop[a][a], kNoNode);
-    EXPECT_EQ(r->pathDelay[a][b], std::chrono::milliseconds(3));
+    EXPECT_EQ(r->ip.NextHop(a, b), p1);
+    EXPECT_EQ(r->ip.NextHop(p1, b), p2);
+    EXPECT_EQ(r->ip.NextHop(p2, b), b);
+    EXPECT_EQ(r->ip.NextHop(b, a), p2);
+    EXPECT_EQ(r->ip.NextHop(a, a), kNoNode);
+    EXPECT_EQ(r->ip.PathDelay(a, b), std::chrono::milliseconds(3));
     EXPECT_EQ(Names(t, r->IpPath(b, a)), (Strings{"B", "P2", "P1", "A"}));
 
     EXPECT_EQ(r->domainProxy.at("atlanta.example.com"), p1);
@@ -84,7 +84,7 @@ TEST(TopologyRouting, RoutersAreSkippedBySip)
     ASSERT_TRUE(r.Ok());
     const NodeId p1 = *t->Find("P1");
     EXPECT_EQ(r->sipNextHop.at(p1).at("biloxi.example.com"), *t->Find("P2"));
-    EXPECT_EQ(r->ipNextHop[p1][*t->Find("P2")], *t->Find("R1"));
+    EXPECT_EQ(r->ip.NextHop(p1, *t->Find("P2")), *t->Find("R1"));
     EXPECT_EQ(Names(*t, r->IpPath(*t->Find("A1"), *t->Find("B1"))),
               (Strings{"A1", "P1", "R1", "R2", "R3", "P2", "B1"}));
 }
@@ -104,15 +104,15 @@ TEST(TopologyRouting, TieBreakIsDeterministicLowestNodeId)
     {
         auto r = ComputeRouting(t);
         ASSERT_TRUE(r.Ok());
-        EXPECT_EQ(r->ipNextHop[s][d], x);
-        EXPECT_EQ(r->ipNextHop[d][s], x);
+        EXPECT_EQ(r->ip.NextHop(s, d), x);
+        EXPECT_EQ(r->ip.NextHop(d, s), x);
     }
     // A 2 ms direct link ties on delay with S-X-D and must win on hop count.
     Topology direct = Dot(R"(graph {
         S [role=router]; X [role=router]; D [role=router];
         S -- X [delay="1ms"]; X -- D [delay="1ms"]; S -- D [delay="2ms"]; })");
     auto r = ComputeRouting(direct);
-    EXPECT_EQ(r->ipNextHop[*direct.Find("S")][*direct.Find("D")], *direct.Find("D"));
+    EXPECT_EQ(r->ip.NextHop(*direct.Find("S"), *direct.Find("D")), *direct.Find("D"));
 }
 
 TEST(TopologyRouting, PerDirectionDelaysPickDifferentPaths)
@@ -125,10 +125,10 @@ TEST(TopologyRouting, PerDirectionDelaysPickDifferentPaths)
     auto r = ComputeRouting(t);
     ASSERT_TRUE(r.Ok());
     const NodeId s = *t.Find("S"), x = *t.Find("X"), y = *t.Find("Y"), d = *t.Find("D");
-    EXPECT_EQ(r->ipNextHop[s][d], x);
-    EXPECT_EQ(r->ipNextHop[d][s], y);
-    EXPECT_EQ(r->pathDelay[s][d], std::chrono::milliseconds(2));
-    EXPECT_EQ(r->pathDelay[d][s], std::chrono::milliseconds(2));
+    EXPECT_EQ(r->ip.NextHop(s, d), x);
+    EXPECT_EQ(r->ip.NextHop(d, s), y);
+    EXPECT_EQ(r->ip.PathDelay(s, d), std::chrono::milliseconds(2));
+    EXPECT_EQ(r->ip.PathDelay(d, s), std::chrono::milliseconds(2));
 }
 
 TEST(TopologyRouting, OutboundProxyIsNearestOfOwnDomain)
