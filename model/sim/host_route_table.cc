@@ -47,7 +47,20 @@ HostRouteTable::Find(ns3::Ipv4Address destination) const
     }
     const uint32_t hop = (*m_hopOfDestination)[owner->second];
     NS_ABORT_MSG_IF(hop != kNoHop && hop >= m_hops.size(), "HostRouteTable: hop out of range");
-    return hop == kNoHop || m_withdrawn[hop] ? nullptr : &m_hops[hop];
+    if (hop != kNoHop && !m_withdrawn[hop])
+    {
+        return &m_hops[hop];
+    }
+    // As a connected /30 would: a neighbour's address on a live link stays reachable over it
+    // when the routed path is down.
+    for (std::size_t i = 0; i < m_hops.size(); ++i)
+    {
+        if (!m_withdrawn[i] && m_hops[i].gateway == destination)
+        {
+            return &m_hops[i];
+        }
+    }
+    return nullptr;
 }
 
 ns3::Ptr<ns3::Ipv4Route>

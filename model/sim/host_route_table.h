@@ -17,14 +17,15 @@ namespace sipsim
 using AddressOwners = std::unordered_map<uint32_t, NodeId>;
 
 /// A node's host routes to every address of every other node, looked up by hashing the
-/// destination: O(1) per packet and O(nodes) memory per node. It stands in for N^2
-/// Ipv4StaticRouting host routes, whose table refuses duplicates by a linear scan on every
-/// add (cubic set-up) and is scanned again on every lookup.
+/// destination: O(1) per packet. Stubs (one link) share one table per anchor, so a star's
+/// tables take O(nodes) memory in all. It stands in for N^2 Ipv4StaticRouting host routes,
+/// whose table refuses duplicates by a linear scan on every add (cubic set-up) and is
+/// scanned again on every lookup.
 ///
-/// Meant to sit in an Ipv4ListRouting above Ipv4StaticRouting, which keeps the connected
-/// /30s and loopback: an address that is not another node's gets no answer here, so the
-/// static table decides as before. Routes through an interface that goes down are dropped
-/// for good, as Ipv4StaticRouting drops its own.
+/// Meant as the only protocol of an Ipv4ListRouting (which delivers local packets itself):
+/// an address that is not another node's gets no route. Routes through an interface that
+/// goes down are dropped for good, as Ipv4StaticRouting drops its own; a neighbour's address
+/// on a live link then still goes over that link, as its connected /30 would.
 class HostRouteTable : public ns3::Ipv4RoutingProtocol
 {
 public:

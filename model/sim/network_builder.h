@@ -33,7 +33,7 @@ struct NetworkBuilderOptions
 /// point-to-point link per edge with per-direction delay, rate, queue size (the device
 /// queue is the only buffer: no queue disc), jitter (uniform [0, jitter]) and loss (iid
 /// RateErrorModel or GilbertElliottErrorModel on the receiving device), a /30 per link and
-/// host routes from routing.ip (a HostRouteTable above Ipv4StaticRouting in an
+/// host routes from routing.ip (a HostRouteTable, the only protocol of an
 /// Ipv4ListRouting), so IP paths are exactly the topology's.
 ///
 /// A node's SIP address is the address of its first link. SIP elements themselves are
