@@ -281,9 +281,10 @@ def growth(ctx, scale_result):
     for rate in ctx.size((5, 50, 500, 2000), (5, 500)):
         p = scale_point(ctx, ctx.size(20000, 50), rate, None)
         by_rate.append(p)
-    # Topology size: the same calls among ever more UAs (routes and name tables per node).
+    # Topology size: the same calls among ever more UAs (routes, tables and ns-3 stacks per
+    # node; the cost should grow linearly).
     by_uas = []
-    for uas in ctx.size((250, 500, 1000, 2000, 4000), (20, 100)):
+    for uas in ctx.size((250, 500, 1000, 2000, 4000, 8000, 16000), (20, 100)):
         p = scale_point(ctx, ctx.size(500, 20), None, None, STAR, [f"topology.uas={uas}"])
         p["uas"] = uas
         by_uas.append(p)
