@@ -117,9 +117,9 @@ MakeStar(int uas, const GeneratorOptions& options)
 Result<Topology>
 MakeTwoDomains(int uasPerDomain, int routers, const GeneratorOptions& options)
 {
-    if (uasPerDomain < 1 || uasPerDomain > 5000)
+    if (uasPerDomain < 1 || uasPerDomain > 10000)
     {
-        return MakeError("two-domains: uas must be in [1, 5000], got " +
+        return MakeError("two-domains: uas must be in [1, 10000], got " +
                          std::to_string(uasPerDomain));
     }
     if (routers < 0 || routers > 1000)

@@ -113,6 +113,7 @@ TEST(TopologyGenerators, TwoDomainsShape)
     ASSERT_TRUE(direct.Ok());
     EXPECT_TRUE(Linked(*direct, "P1", "P2"));
     EXPECT_FALSE(MakeTwoDomains(0, 1).Ok());
+    EXPECT_FALSE(MakeTwoDomains(10001, 1).Ok());
     EXPECT_FALSE(MakeTwoDomains(1, -1).Ok());
 }
 
