@@ -317,5 +317,30 @@ TEST(ClientLayer, TransportErrorTerminatesWithEvent)
     EXPECT_EQ(d.layer.Counters().transportErrors, 1u);
 }
 
+TEST(ClientLayer, NextDeadlineIsExactAfterTheEarliestTimerIsCancelledOrRearmed)
+{
+    // Heap entries are invalidated lazily, yet NextDeadline() is what an element arms its
+    // one timer with: a cancelled or re-armed timer must never be reported.
+    LayerDriver d;
+    const SipMessage invite = MakeTestRequest("INVITE", "z9hG4bKa");
+    d.Send(invite);
+    EXPECT_EQ(d.layer.NextDeadline(), Seconds(0.5)); // Timer A
+    d.At(Seconds(0.1));
+    d.Send(MakeTestRequest("OPTIONS", "z9hG4bKb"), kAlice);
+    EXPECT_EQ(d.layer.NextDeadline(), Seconds(0.5)); // still the INVITE's Timer A
+
+    d.At(Seconds(0.2));
+    d.Receive(MakeTestResponse(invite, 180), kBob);  // cancels Timers A and B
+    EXPECT_EQ(d.layer.NextDeadline(), Seconds(0.6)); // the OPTIONS' Timer E
+
+    d.At(Seconds(0.6)); // E fires and is re-armed for 1.6 s (doubled)
+    EXPECT_EQ(d.layer.NextDeadline(), Seconds(1.6));
+    d.Receive(MakeTestResponse(invite, 486), kBob); // the INVITE completes: Timer D
+    EXPECT_EQ(d.layer.NextDeadline(), Seconds(1.6));
+    d.layer.HandleTransportError(d.now, kAlice); // the OPTIONS terminates
+    d.Drain();
+    EXPECT_EQ(d.layer.NextDeadline(), Seconds(32.6)); // the INVITE's Timer D
+}
+
 } // namespace
 } // namespace sipsim::test
