@@ -85,9 +85,9 @@ TxnContext::Trace(TransactionTrace trace)
 }
 
 void
-TxnContext::Schedule(TimePoint deadline, uint64_t txn, TimerId timer)
+TxnContext::Schedule(TimePoint deadline, Duration after, uint64_t txn, TimerId timer)
 {
-    m_heap.push(TimerEntry{deadline, m_sequence++, txn, timer});
+    m_queue.push(TimerEntry{deadline, m_sequence++, txn, timer}, after);
 }
 
 // ---- Transaction ------------------------------------------------------------------------
@@ -152,7 +152,7 @@ Transaction::FireIfArmed(TimerId timer, TimePoint deadline)
 {
     if (m_deadlines[Index(timer)] != deadline || IsTerminated())
     {
-        return; // re-armed or cancelled since this heap entry was queued
+        return; // re-armed or cancelled since this entry was queued
     }
     m_deadlines[Index(timer)] = kNever;
     OnTimer(timer);
@@ -163,7 +163,7 @@ Transaction::Arm(TimerId timer, Duration after)
 {
     const TimePoint deadline = m_ctx.Now() + after;
     m_deadlines[Index(timer)] = deadline;
-    m_ctx.Schedule(deadline, m_id, timer);
+    m_ctx.Schedule(deadline, after, m_id, timer);
 }
 
 void

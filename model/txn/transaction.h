@@ -6,6 +6,7 @@
 
 #include "sip/message.h"
 #include "sip/types.h"
+#include "timer_lanes.h"
 #include "timers.h"
 #include "txn_types.h"
 
@@ -13,7 +14,6 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <queue>
 #include <string>
 #include <vector>
 
@@ -21,7 +21,7 @@ namespace sipsim
 {
 
 /// Everything a state machine may touch besides itself: the current time, the output
-/// queues, the timer heap and the counters. Owned by the TransactionLayer.
+/// queues, the timer queue and the counters. Owned by the TransactionLayer.
 class TxnContext
 {
 public:
@@ -44,28 +44,15 @@ public:
     void Trace(TransactionTrace trace);
     void SetTraceCallback(TraceCallback callback) { m_traceCallback = std::move(callback); }
 
-    /// Queues a timer; the heap entry is only a hint: the owning transaction's own table
-    /// decides whether it is still armed when it pops (lazy invalidation).
-    void Schedule(TimePoint deadline, uint64_t txn, TimerId timer);
+    /// Queues a timer armed `after` from now; the entry is only a hint: the owning
+    /// transaction's own table decides whether it is still armed when it pops (lazy
+    /// invalidation).
+    void Schedule(TimePoint deadline, Duration after, uint64_t txn, TimerId timer);
     /// A transaction reached Terminated; the layer erases it at the end of the call.
     void MarkForReaping(uint64_t txn) { m_reap.push_back(txn); }
 
-    struct TimerEntry
-    {
-        TimePoint deadline;
-        uint64_t sequence; ///< FIFO among equal deadlines, for determinism
-        uint64_t txn;
-        TimerId timer;
-        bool operator>(const TimerEntry& o) const
-        {
-            return deadline != o.deadline ? deadline > o.deadline : sequence > o.sequence;
-        }
-    };
-    using TimerHeap =
-        std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<TimerEntry>>;
-
-    TimerHeap& Heap() { return m_heap; }
-    const TimerHeap& Heap() const { return m_heap; }
+    TimerLanes& Queue() { return m_queue; }
+    const TimerLanes& Queue() const { return m_queue; }
     std::vector<uint64_t>& ReapList() { return m_reap; }
     std::deque<Transmit>& Transmits() { return m_transmits; }
     std::deque<TxnEvent>& Events() { return m_events; }
@@ -80,7 +67,7 @@ private:
     std::deque<Transmit> m_transmits;
     std::deque<TxnEvent> m_events;
     std::deque<TransactionTrace> m_traces;
-    TimerHeap m_heap;
+    TimerLanes m_queue;
     uint64_t m_sequence = 0;
     std::vector<uint64_t> m_reap;
 };
@@ -124,7 +111,7 @@ public:
     /// Whether the machine's figure has an arrow from -> to.
     virtual bool Allowed(TxnState from, TxnState to) const = 0;
 
-    /// Called by the layer when a heap entry pops: fires the timer if it is still armed at
+    /// Called by the layer when a queued entry pops: fires the timer if it is still armed at
     /// exactly that deadline.
     void FireIfArmed(TimerId timer, TimePoint deadline);
     /// A transport failure towards this transaction's next hop (§17.1.4, §17.2.4).

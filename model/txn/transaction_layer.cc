@@ -152,11 +152,11 @@ void
 TransactionLayer::HandleTimeout(TimePoint now)
 {
     m_ctx->SetNow(now);
-    auto& heap = m_ctx->Heap();
-    while (!heap.empty() && heap.top().deadline <= now)
+    auto& queue = m_ctx->Queue();
+    while (!queue.empty() && queue.top().deadline <= now)
     {
-        const TxnContext::TimerEntry entry = heap.top();
-        heap.pop();
+        const TimerEntry entry = queue.top();
+        queue.pop();
         const auto it = m_txns.find(entry.txn);
         if (it != m_txns.end())
         {
@@ -321,18 +321,18 @@ TransactionLayer::Reap()
     }
     m_ctx->ReapList().clear();
 
-    // Lazy invalidation: drop heap heads whose transaction is gone or whose timer was
+    // Lazy invalidation: drop queue heads whose transaction is gone or whose timer was
     // re-armed or cancelled, so NextDeadline() is exact.
-    auto& heap = m_ctx->Heap();
-    while (!heap.empty())
+    auto& queue = m_ctx->Queue();
+    while (!queue.empty())
     {
-        const auto& top = heap.top();
+        const auto& top = queue.top();
         const auto it = m_txns.find(top.txn);
         if (it != m_txns.end() && it->second->Deadline(top.timer) == top.deadline)
         {
             break;
         }
-        heap.pop();
+        queue.pop();
     }
 }
 
@@ -384,12 +384,12 @@ TransactionLayer::SetTraceCallback(TraceCallback callback)
 std::optional<TimePoint>
 TransactionLayer::NextDeadline() const
 {
-    const auto& heap = m_ctx->Heap();
-    if (heap.empty())
+    const auto& queue = m_ctx->Queue();
+    if (queue.empty())
     {
         return std::nullopt;
     }
-    return heap.top().deadline;
+    return queue.top().deadline;
 }
 
 std::optional<ServerTxnId>

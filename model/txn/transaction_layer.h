@@ -116,7 +116,7 @@ private:
     Transaction* FindServer(ServerTxnId txn) const;
     void HandleRequest(SipMessage request, const Address& from);
     void HandleResponse(const SipMessage& response, const Address& from);
-    /// Erases terminated transactions and drops stale timer-heap heads; every public
+    /// Erases terminated transactions and drops stale timer-queue heads; every public
     /// mutating call ends with it.
     void Reap();
 
