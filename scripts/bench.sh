@@ -34,8 +34,8 @@ elif ((build)); then
     cmake --build "$build_dir" -j "$(nproc)" --target "${targets[@]}"
 fi
 export MPLBACKEND=Agg
-# 2 MiB heap pages for sipsim and the bare ns-3 baseline alike (both link mimalloc, which
-# reads this at start-up): ~6% less CPU for sipsim on the seed run, none measurable for the
-# baseline. Set it to 0 to measure without.
+# Builds with -DSIPSIM_ALLOCATOR=mimalloc: 2 MiB heap pages for sipsim and the bare ns-3
+# baseline alike (mimalloc reads this at start-up; ~6% less CPU for sipsim on the seed run,
+# none measurable for the baseline). tcmalloc, the default, ignores it.
 export MIMALLOC_LARGE_OS_PAGES="${MIMALLOC_LARGE_OS_PAGES:-1}"
 exec /usr/bin/python3 analysis/bench/bench.py --build-dir "$build_dir" "${args[@]+"${args[@]}"}"

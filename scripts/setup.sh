@@ -9,7 +9,7 @@ PACKAGES=(
     libboost-graph-dev libeigen3-dev
     libgtest-dev libgmock-dev libbenchmark-dev
     nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libssl-dev
-    libosip2-dev libsofia-sip-ua-dev libmimalloc-dev libabsl-dev
+    libosip2-dev libsofia-sip-ua-dev libgoogle-perftools-dev libmimalloc-dev libabsl-dev
     clang-14 libclang-rt-14-dev
     sip-tester tshark parallel valgrind time
     slurmctld slurmd slurm-client munge

@@ -73,6 +73,18 @@ def summary_rows(results, quick):
     return rows
 
 
+def built_allocator(build_dir):
+    """SIPSIM_ALLOCATOR of the build, as CMake cached it ("unknown" without a cache)."""
+    try:
+        with open(os.path.join(build_dir, "CMakeCache.txt")) as cache:
+            for line in cache:
+                if line.startswith("SIPSIM_ALLOCATOR:"):
+                    return line.strip().split("=", 1)[1]
+    except OSError:
+        pass
+    return "unknown"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build-dir", required=True)
@@ -98,13 +110,16 @@ def main():
     ctx = sections.Context(root, os.path.abspath(args.build_dir), out_dir, args.quick, sys.stdout)
     ctx.max_calls = args.max_calls
     ctx.repeats = args.repeats
+    allocator = built_allocator(ctx.build_dir)
     large_pages = os.environ.get("MIMALLOC_LARGE_OS_PAGES", "0")
     print(f"sipsim bench ({'quick' if args.quick else 'full'}): {platform.node()}, "
-          f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}, "
-          f"MIMALLOC_LARGE_OS_PAGES={large_pages}; results in {out_dir}")
+          f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}, allocator {allocator}"
+          + (f" (MIMALLOC_LARGE_OS_PAGES={large_pages})" if allocator == "mimalloc" else "")
+          + f"; results in {out_dir}")
 
     results = {"quick": args.quick, "cpus": os.cpu_count(), "started": time.time(),
-               "load_start": load_average(), "mimalloc_large_os_pages": large_pages}
+               "load_start": load_average(), "allocator": allocator,
+               "mimalloc_large_os_pages": large_pages}
     started = time.perf_counter()
     try:
         for name in ALL:
