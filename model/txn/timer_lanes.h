@@ -35,8 +35,16 @@ struct TimerEntry
 class TimerLanes
 {
 public:
-    bool empty() const { return m_size == 0; }
-    std::size_t size() const { return m_size; }
+    bool empty() const { return m_first == kNone; }
+    std::size_t size() const
+    {
+        std::size_t total = 0;
+        for (const Lane& lane : m_lanes)
+        {
+            total += lane.entries.size();
+        }
+        return total;
+    }
 
     void push(const TimerEntry& entry, Duration after)
     {
@@ -53,7 +61,6 @@ public:
                 [](const TimerEntry& a, const TimerEntry& b) { return a.Before(b); });
             lane.entries.insert(at, entry);
         }
-        ++m_size;
         const auto index = static_cast<std::size_t>(&lane - m_lanes.data());
         if (m_first == kNone || lane.entries.front().Before(m_lanes[m_first].entries.front()))
         {
@@ -67,7 +74,6 @@ public:
     void pop()
     {
         m_lanes[m_first].entries.pop_front();
-        --m_size;
         m_first = kNone;
         for (std::size_t i = 0; i < m_lanes.size(); ++i)
         {
@@ -104,7 +110,6 @@ private:
 
     std::vector<Lane> m_lanes;
     std::size_t m_first = kNone; ///< lane holding top(), kNone when empty
-    std::size_t m_size = 0;
 };
 
 } // namespace sipsim

@@ -319,8 +319,8 @@ TEST(ClientLayer, TransportErrorTerminatesWithEvent)
 
 TEST(ClientLayer, NextDeadlineIsExactAfterTheEarliestTimerIsCancelledOrRearmed)
 {
-    // Heap entries are invalidated lazily, yet NextDeadline() is what an element arms its
-    // one timer with: a cancelled or re-armed timer must never be reported.
+    // Queued timer entries are invalidated lazily, yet NextDeadline() is what an element
+    // arms its one timer with: a cancelled or re-armed timer must never be reported.
     LayerDriver d;
     const SipMessage invite = MakeTestRequest("INVITE", "z9hG4bKa");
     d.Send(invite);
