@@ -70,6 +70,7 @@ def summary_rows(results, quick):
     if "profile" in results:
         p = results["profile"]
         add("profile instr/call", f"{p['instructions_per_call']:,.0f}", "-", True)
+        add("profile simulation instr / ns-3 replay", f"{p['instruction_ratio']:.2f}", "-", True)
     return rows
 
 

@@ -300,32 +300,49 @@ def growth(ctx, scale_result):
 
 # ---- 7. Profile --------------------------------------------------------------------------
 
+def callgrind(argv, prof):
+    """Runs argv under callgrind; returns (whole-program, Simulator::Run) instructions."""
+    m = run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={prof}", *argv])
+    ann = subprocess.run(["callgrind_annotate", "--inclusive=yes", prof], capture_output=True,
+                         text=True).stdout
+    total = simulation = 0
+    for line in ann.splitlines():
+        if "PROGRAM TOTALS" in line:
+            total = int(line.split()[0].replace(",", ""))
+        elif ":ns3::Simulator::Run() [" in line and simulation == 0:
+            simulation = int(line.split()[0].replace(",", ""))
+    with open(prof + ".annotate.txt", "w") as f:
+        f.write(ann)
+    return m, total, simulation
+
+
 def profile(ctx):
-    """callgrind of a 2k-call seed run: instructions per call and the top functions."""
+    """callgrind of a 2k-call seed run: instructions per call and the top functions, and the
+    instructions of its simulation (Simulator::Run) against the bare ns-3 replay's of the same
+    transmissions: the overhead ratio in a unit the host's speed does not change."""
     if not shutil.which("valgrind"):
         raise BenchError("valgrind is not installed")
     calls = ctx.size(2000, 10)
     out = fresh_dir(os.path.join(ctx.out_dir, "profile"))
-    prof = os.path.join(out, "callgrind.out")
     sets = poisson(calls, 20)
     plain = sipsim_run(ctx, SEED, sets, os.path.join(out, "plain"))
-    m = run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={prof}",
-             ctx.sipsim, "run", ctx.path(SEED), *set_args(sets), "--out",
-             os.path.join(out, "run"), "--quiet"])
-    ann = subprocess.run(["callgrind_annotate", "--inclusive=yes", prof], capture_output=True,
-                         text=True).stdout
-    total = 0
-    for line in ann.splitlines():
-        if "PROGRAM TOTALS" in line:
-            total = int(line.split()[0].replace(",", ""))
-    with open(os.path.join(out, "annotate-inclusive.txt"), "w") as f:
-        f.write(ann)
+    run_dir = os.path.join(out, "run")
+    m, total, sim = callgrind([ctx.sipsim, "run", ctx.path(SEED), *set_args(sets), "--out",
+                               run_dir, "--quiet"], os.path.join(out, "callgrind.out"))
+    _, _, base_sim = callgrind([ctx.baseline, ctx.path(SEED),
+                                os.path.join(run_dir, "messages.csv"), *set_args(sets)],
+                               os.path.join(out, "callgrind-baseline.out"))
+    ratio = sim / base_sim if base_sim else float("nan")
     result = {"calls": calls, "instructions": total, "instructions_per_call": total / calls,
+              "simulation_instructions": sim, "baseline_simulation_instructions": base_sim,
+              "instruction_ratio": ratio,
               "wall_s": plain.wall_s, "wall_us_per_call": 1e6 * plain.wall_s / calls,
-              "callgrind_wall_s": m.wall_s, "annotate": os.path.join(out,
-                                                                   "annotate-inclusive.txt")}
-    print_table(f"7. Profile: callgrind, {calls}-call seed run",
-                ["calls", "instructions", "instr/call", "wall us/call", "load"],
-                [[calls, f"{total:,}", f"{total / calls:,.0f}",
-                  f"{result['wall_us_per_call']:.0f}", load_average()]], ctx.out)
+              "callgrind_wall_s": m.wall_s,
+              "annotate": os.path.join(out, "callgrind.out.annotate.txt")}
+    print_table(f"7. Profile: callgrind, {calls}-call seed run (simulation = Simulator::Run)",
+                ["calls", "instructions", "instr/call", "simulation", "ns-3 replay",
+                 "instr ratio", "wall us/call", "load"],
+                [[calls, f"{total:,}", f"{total / calls:,.0f}", f"{sim:,}", f"{base_sim:,}",
+                  f"{ratio:.2f}", f"{result['wall_us_per_call']:.0f}", load_average()]],
+                ctx.out)
     return result

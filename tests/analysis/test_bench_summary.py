@@ -38,9 +38,16 @@ class ScaleTargets(unittest.TestCase):
 
     def test_rows_without_target_have_no_status(self):
         s = statuses({"scale": scale_result(100000, 1000000, 590.0, 1.05),
-                      "profile": {"instructions_per_call": 1.7e6}})
+                      "profile": {"instructions_per_call": 1.7e6, "instruction_ratio": 2.8}})
         self.assertEqual(s["scale calls / wall-s"], "")
         self.assertEqual(s["profile instr/call"], "")
+        self.assertEqual(s["profile simulation instr / ns-3 replay"], "")
+
+    def test_instruction_ratio_is_printed_with_two_decimals(self):
+        rows = bench.summary_rows({"profile": {"instructions_per_call": 1.7e6,
+                                               "instruction_ratio": 2.7759}}, False)
+        values = {row[0]: row[1] for row in rows}
+        self.assertEqual(values["profile simulation instr / ns-3 replay"], "2.78")
 
     def test_quick_runs_judge_nothing(self):
         s = statuses({"scale": scale_result(100, 1000000, 900.0, 2.0)}, quick=True)
