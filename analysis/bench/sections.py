@@ -313,6 +313,9 @@ def callgrind(argv, prof):
             simulation = int(line.split()[0].replace(",", ""))
     with open(prof + ".annotate.txt", "w") as f:
         f.write(ann)
+    if total == 0 or simulation == 0:
+        raise BenchError(f"callgrind: no ns3::Simulator::Run() in the profile of "
+                         f"{os.path.basename(argv[0])} ({prof}.annotate.txt)")
     return m, total, simulation
 
 
