@@ -70,6 +70,11 @@ def sipsim_run(ctx, scenario, sets, out, run_number=None, flags=()):
     return run(argv)
 
 
+def baseline_argv(ctx, messages_csv, sets):
+    """The bare ns-3 replay of a seed run's transmissions, with that run's overrides."""
+    return [ctx.baseline, ctx.path(SEED), messages_csv, *set_args(sets)]
+
+
 def read_summary(out):
     with open(os.path.join(out, "summary.json")) as f:
         return json.load(f)
@@ -108,7 +113,7 @@ def overhead(ctx):
         for _ in range(repeats):
             # Alternate the two programs so that load drifts hit both alike.
             s = sipsim_run(ctx, SEED, sets, out, flags=flags)
-            b = run([ctx.baseline, ctx.path(SEED), keep, *set_args(sets)])
+            b = run(baseline_argv(ctx, keep, sets))
             info = json.loads(b.stdout.strip().splitlines()[-1])
             runs.append({"sipsim_wall": s.wall_s, "sipsim_cpu": s.cpu_s,
                          "base_wall": b.wall_s - info["load_s"],
@@ -332,10 +337,9 @@ def profile(ctx):
     run_dir = os.path.join(out, "run")
     m, total, sim = callgrind([ctx.sipsim, "run", ctx.path(SEED), *set_args(sets), "--out",
                                run_dir, "--quiet"], os.path.join(out, "callgrind.out"))
-    _, _, base_sim = callgrind([ctx.baseline, ctx.path(SEED),
-                                os.path.join(run_dir, "messages.csv"), *set_args(sets)],
+    _, _, base_sim = callgrind(baseline_argv(ctx, os.path.join(run_dir, "messages.csv"), sets),
                                os.path.join(out, "callgrind-baseline.out"))
-    ratio = sim / base_sim if base_sim else float("nan")
+    ratio = sim / base_sim  # callgrind() refuses a profile without a simulation
     result = {"calls": calls, "instructions": total, "instructions_per_call": total / calls,
               "simulation_instructions": sim, "baseline_simulation_instructions": base_sim,
               "instruction_ratio": ratio,
