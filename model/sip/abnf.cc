@@ -73,12 +73,6 @@ SkipWs(std::string_view text, std::size_t pos)
     return pos;
 }
 
-static char
-UpperChar(char c)
-{
-    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-}
-
 bool
 ContainsNoCase(std::string_view text, std::string_view needle)
 {

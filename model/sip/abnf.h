@@ -16,6 +16,8 @@
 
 namespace sipsim
 {
+struct Via;
+
 namespace abnf
 {
 
@@ -172,6 +174,12 @@ LowerChar(char c)
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
+inline char
+UpperChar(char c)
+{
+    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
 inline bool
 EqualsNoCase(std::string_view a, std::string_view b)
 {
@@ -319,6 +327,9 @@ std::optional<ParseError> CheckSipUri(std::string_view text, bool allowHeaders =
 
 /// Validates one via-parm without building a Via (the grammar of Via::Parse).
 std::optional<ParseError> CheckVia(std::string_view text);
+/// Via::Parse into a Via the caller owns (e.g. one already in a shared_ptr), so the parsed
+/// fields are not moved again; `out` must be default-constructed.
+std::optional<ParseError> ParseViaInto(std::string_view text, Via& out);
 
 /// Validates an addr-spec: a SIP/SIPS URI must parse; any other scheme must look like an
 /// absoluteURI (scheme ":" followed by visible ASCII other than < > " and whitespace).

@@ -285,12 +285,12 @@ CheckViaList(std::string_view value, std::shared_ptr<const Via>* top)
         }
         if (top != nullptr)
         {
-            auto via = Via::Parse(item);
-            if (!via)
+            auto via = std::make_shared<Via>();
+            if (auto error = ParseViaInto(item, *via))
             {
-                return via.Error();
+                return error;
             }
-            *top = std::make_shared<const Via>(std::move(via).Value());
+            *top = std::move(via);
             top = nullptr;
         }
         else if (auto error = CheckVia(item))

@@ -139,10 +139,16 @@ ParseVia(std::string_view text, Via* out)
 
     if (out)
     {
-        out->protocolName = std::string(parts[0]);
-        out->protocolVersion = std::string(parts[1]);
-        out->transport = ToUpper(parts[2]);
-        out->host = std::string(host);
+        // Assigned in place: the top Via of every message at every hop is parsed, and the
+        // short fields fit the strings' own storage.
+        out->protocolName.assign(parts[0]);
+        out->protocolVersion.assign(parts[1]);
+        out->transport.assign(parts[2]);
+        for (char& c : out->transport)
+        {
+            c = UpperChar(c);
+        }
+        out->host.assign(host);
         out->port = port;
     }
     return ForEachGenericParam(text, pos, "Via", [out](const ParamView& param) {
@@ -153,9 +159,12 @@ ParseVia(std::string_view text, Via* out)
             {
                 out->params.reserve(4);
             }
-            out->params.push_back(GenericParam{
-                std::string(param.name),
-                param.value ? std::optional<std::string>(*param.value) : std::nullopt});
+            GenericParam& added = out->params.emplace_back();
+            added.name.assign(param.name);
+            if (param.value)
+            {
+                added.value.emplace(*param.value);
+            }
         }
         return error;
     });
@@ -170,6 +179,12 @@ std::optional<ParseError>
 CheckVia(std::string_view text)
 {
     return ParseVia(text, nullptr);
+}
+
+std::optional<ParseError>
+ParseViaInto(std::string_view text, Via& out)
+{
+    return ParseVia(text, &out);
 }
 
 } // namespace abnf
