@@ -115,17 +115,6 @@ ToLower(std::string_view text)
     return out;
 }
 
-std::string
-ToUpper(std::string_view text)
-{
-    std::string out(text);
-    for (char& c : out)
-    {
-        c = UpperChar(c);
-    }
-    return out;
-}
-
 std::optional<uint64_t>
 ParseDecimal(std::string_view text, uint64_t max)
 {
@@ -493,15 +482,24 @@ ParseGenericParams(std::string_view text, std::size_t pos, std::vector<GenericPa
                    std::string_view what)
 {
     return ForEachGenericParam(text, pos, what, [&](const ParamView& param) {
-        if (out.capacity() == 0)
-        {
-            out.reserve(4); // most headers carry a few parameters; avoid regrowth
-        }
-        out.push_back(
-            GenericParam{std::string(param.name),
-                         param.value ? std::optional<std::string>(*param.value) : std::nullopt});
+        AppendParam(out, param);
         return std::optional<ParseError>();
     });
+}
+
+void
+AppendParam(std::vector<GenericParam>& out, const ParamView& param)
+{
+    if (out.capacity() == 0)
+    {
+        out.reserve(4);
+    }
+    GenericParam& added = out.emplace_back();
+    added.name.assign(param.name);
+    if (param.value)
+    {
+        added.value.emplace(*param.value);
+    }
 }
 
 void

@@ -201,7 +201,6 @@ std::string ToLower(std::string_view text);
 /// `text` in lower case: `text` itself when it has no upper-case ASCII letter (the usual
 /// case for host names), else a lower-cased copy kept in `storage`.
 std::string_view LowerView(std::string_view text, std::string& storage);
-std::string ToUpper(std::string_view text);
 
 /// Whether `needle` occurs in `text`, ASCII case-insensitively (an empty needle does not).
 bool ContainsNoCase(std::string_view text, std::string_view needle);
@@ -316,6 +315,10 @@ ForEachGenericParam(std::string_view text, std::size_t pos, std::string_view wha
         }
     }
 }
+
+/// Appends `param` to `out`, built where it is stored (no temporary strings); reserves room
+/// for a few on the first one, since most headers carry a few parameters.
+void AppendParam(std::vector<GenericParam>& out, const ParamView& param);
 
 /// ForEachGenericParam that appends every parameter to `out`.
 std::optional<ParseError> ParseGenericParams(std::string_view text, std::size_t pos,

@@ -381,17 +381,15 @@ ParseContacts(std::string_view value, ContactList* out)
             addr->uri = std::string(view->uri);
             addr->angleBrackets = view->angleBrackets;
         }
-        auto error = ForEachGenericParam(
-            view->text, view->paramsPos, "Contact", [addr](const ParamView& param) {
-                auto problem = CheckContactParam(param);
-                if (!problem && addr)
-                {
-                    addr->params.push_back(GenericParam{
-                        std::string(param.name),
-                        param.value ? std::optional<std::string>(*param.value) : std::nullopt});
-                }
-                return problem;
-            });
+        auto error = ForEachGenericParam(view->text, view->paramsPos, "Contact",
+                                         [addr](const ParamView& param) {
+                                             auto problem = CheckContactParam(param);
+                                             if (!problem && addr)
+                                             {
+                                                 AppendParam(addr->params, param);
+                                             }
+                                             return problem;
+                                         });
         if (error)
         {
             return error;

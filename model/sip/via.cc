@@ -155,16 +155,7 @@ ParseVia(std::string_view text, Via* out)
         auto error = CheckViaParam(param);
         if (!error && out)
         {
-            if (out->params.capacity() == 0)
-            {
-                out->params.reserve(4);
-            }
-            GenericParam& added = out->params.emplace_back();
-            added.name.assign(param.name);
-            if (param.value)
-            {
-                added.value.emplace(*param.value);
-            }
+            AppendParam(out->params, param);
         }
         return error;
     });
