@@ -31,9 +31,19 @@ RegisterRunCommand(CLI::App& app, CommandAction& action)
                         "Output directory (default: out/<scenario name>)");
     command->add_flag("--pcap", options->pcap, "Write pcap files of every link to DIR/pcap/");
     command->add_flag("-q,--quiet", options->quiet, "No progress bar and no result line");
-    command->add_flag("--parse-ahead", options->parseAhead,
-                      "Parse each message on a second thread while it crosses the network: "
-                      "same outputs, less wall time when a second core is free");
+    CLI::Option* ahead = command->add_flag(
+        "--parse-ahead", options->parseAhead,
+        "Parse each message on a second thread while it crosses the network, at every hop: "
+        "same outputs, less wall time than --parse-every-hop when a second core is free");
+    CLI::Option* everyHop = command->add_flag(
+        "--parse-every-hop", options->parseEveryHop,
+        "Every receiver parses the bytes instead of taking the sender's message object: "
+        "same outputs, more time");
+    command
+        ->add_flag("--verify-hand-off", options->verifyHandOff,
+                   "Also parse every handed-off message and fail on any difference (checking)")
+        ->excludes(ahead)
+        ->excludes(everyHop);
     CLI::Option* ladderOption = command->add_option("--ladder-call", *ladder,
                                                     "Call drawn in ladder.txt (1-based; 0: none)");
     command->callback([&action, options, run, ladder, runOption, ladderOption]() {

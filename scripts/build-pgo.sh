@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Profile-guided optimised build (GCC): builds sipsim instrumented, trains it on every
-# shipped scenario plus lossy and --parse-ahead runs of the seed (~15 s), then rebuilds the
-# given targets with the recorded profile. Outputs are the same as the plain build's, byte
-# for byte; only the speed differs.
+# shipped scenario plus lossy, --parse-every-hop and --parse-ahead runs of the seed (~15 s),
+# then rebuilds the given targets with the recorded profile. Outputs are the same as the
+# plain build's, byte for byte; only the speed differs.
 #
 #   scripts/build-pgo.sh [BUILD_DIR] [TARGET...]     (default: build-pgo, every target)
 set -euo pipefail
@@ -27,6 +27,8 @@ done
 seed=(scenarios/two-proxy-auth.toml --set workload.arrivals=poisson)
 "$sipsim" run "${seed[@]}" --set workload.calls=2000 --set workload.rate=50 \
     --set impairments.loss=0.01 --out "$train/seed-loss" --quiet
+"$sipsim" run "${seed[@]}" --set workload.calls=1000 --set workload.rate=20 --parse-every-hop \
+    --out "$train/seed-every-hop" --quiet
 "$sipsim" run "${seed[@]}" --set workload.calls=1000 --set workload.rate=20 --parse-ahead \
     --out "$train/seed-parse-ahead" --quiet
 

@@ -60,6 +60,8 @@ def set_args(sets):
 
 # `sipsim run --parse-ahead`: parsing on a second thread, same outputs (README Performance).
 PARSE_AHEAD = ("--parse-ahead",)
+# `sipsim run --parse-every-hop`: no message hand-off, every receiver parses; same outputs.
+EVERY_HOP = ("--parse-every-hop",)
 
 
 def sipsim_run(ctx, scenario, sets, out, run_number=None, flags=()):
@@ -99,6 +101,7 @@ def overhead(ctx):
     repeats = ctx.repeats or ctx.size(5, 1)
     variants = [("seed", poisson(calls, rate), ()),
                 ("seed-loss1%", poisson(calls, rate, 0.01), ()),
+                ("seed parse-every-hop", poisson(calls, rate), EVERY_HOP),
                 ("seed parse-ahead", poisson(calls, rate), PARSE_AHEAD)]
     results = []
     for name, sets, flags in variants:

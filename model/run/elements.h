@@ -8,6 +8,7 @@
 
 #include "core/proxy.h"
 #include "core/user_agent.h"
+#include "message_handoff.h"
 #include "ns3_random.h"
 #include "parse_ahead.h"
 #include "sip/endpoint.h"
@@ -37,8 +38,18 @@ public:
 
     void HandleDatagram(TimePoint now, std::string_view bytes, const Address& from) override
     {
-        if (std::optional<InboundResult> parsed =
-                m_parseAhead ? m_parseAhead->Take(bytes) : std::nullopt)
+        if (std::shared_ptr<const SipMessage> sent = m_handOff ? m_handOff->Take(bytes) : nullptr)
+        {
+            if (m_verifyHandOff)
+            {
+                VerifyHandOff(*sent, bytes);
+            }
+            InboundResult in;
+            in.message = *sent;
+            m_core.HandleInbound(now, std::move(in), from);
+        }
+        else if (std::optional<InboundResult> parsed =
+                     m_parseAhead ? m_parseAhead->Take(bytes) : std::nullopt)
         {
             m_core.HandleInbound(now, std::move(*parsed), from);
         }
@@ -61,7 +72,11 @@ public:
     std::optional<Transmit> PollTransmit() override
     {
         std::optional<Transmit> transmit = m_core.PollTransmit();
-        if (transmit && m_parseAhead)
+        if (transmit && m_handOff)
+        {
+            m_handOff->Submit(transmit->data, std::move(transmit->message));
+        }
+        else if (transmit && m_parseAhead)
         {
             m_parseAhead->Submit(transmit->data);
         }
@@ -74,6 +89,15 @@ public:
     void SetParseAhead(std::shared_ptr<ParseAhead> parseAhead)
     {
         m_parseAhead = std::move(parseAhead);
+    }
+
+    /// Hands the message behind every transmission to `handOff`, and takes the message
+    /// behind arriving bytes from it when found there (see MessageHandOff); null: parse.
+    /// `verify`: parse anyway and throw unless that gives the same message (VerifyHandOff).
+    void SetHandOff(std::shared_ptr<MessageHandOff> handOff, bool verify)
+    {
+        m_handOff = std::move(handOff);
+        m_verifyHandOff = verify;
     }
 
     /// One memo of validated header lines for every element of a simulation (see
@@ -104,6 +128,8 @@ private:
     Core m_core;
     EventSink m_sink;
     std::shared_ptr<ParseAhead> m_parseAhead;
+    std::shared_ptr<MessageHandOff> m_handOff;
+    bool m_verifyHandOff = false;
 };
 
 using UaElement = CoreElement<UserAgent, UserAgentConfig, CallEvent>;

@@ -148,9 +148,19 @@ RunScenario(const RunOptions& options, std::ostream& out, std::ostream& err)
     outputs.callsCsv = &callsCsv->stream;
     outputs.pcapPrefix = pcapPrefix;
     outputs.progress = &progress;
-    Simulation simulation(scenario, *topology, *routing, outputs,
-                          SimulationExecution{options.parseAhead});
-    simulation.Run();
+    Simulation simulation(
+        scenario, *topology, *routing, outputs,
+        SimulationExecution{options.parseAhead, options.parseEveryHop, options.verifyHandOff});
+    try
+    {
+        simulation.Run();
+    }
+    catch (const HandOffMismatch& mismatch)
+    {
+        progress.Finish();
+        err << "sipsim: INVARIANT VIOLATED: " << mismatch.what() << "\n";
+        return kRunInvariantViolated;
+    }
     progress.Finish();
     messagesCsv->stream.close();
     callsCsv->stream.close();

@@ -25,6 +25,8 @@ struct RunOptions
     bool quiet = false;                 ///< --quiet: no progress, no result line
     std::optional<int> ladderCall;      ///< --ladder-call N
     bool parseAhead = false;            ///< --parse-ahead (SimulationExecution)
+    bool parseEveryHop = false;         ///< --parse-every-hop (SimulationExecution)
+    bool verifyHandOff = false;         ///< --verify-hand-off (SimulationExecution)
     /// Tests only: alters the final counters before the invariant check, to prove that a
     /// violation is caught (not reachable from the command line).
     std::function<void(CallTotals&, MessageCounters&)> tamperForTest;

@@ -46,6 +46,10 @@ Simulation::Simulation(const Scenario& scenario, const Topology& topology, const
     , m_routing(routing)
     , m_outputs(std::move(outputs))
     , m_parseAhead(execution.parseAhead ? std::make_shared<ParseAhead>() : nullptr)
+    , m_handOff(execution.parseAhead || execution.parseEveryHop
+                    ? nullptr
+                    : std::make_shared<MessageHandOff>())
+    , m_verifyHandOff(execution.verifyHandOff)
 {
 }
 
@@ -176,6 +180,7 @@ Simulation::InstallElements(int64_t firstStream)
     {
         auto element = std::make_unique<UaElement>(ua.node, ua.config, stream++, uaSink);
         element->SetParseAhead(m_parseAhead);
+        element->SetHandOff(m_handOff, m_verifyHandOff);
         element->ShareValidatedLines(validated);
         UaElement* raw = element.get();
         auto app = install(ua.node, std::move(element), Duration::zero(), 0);
@@ -186,6 +191,7 @@ Simulation::InstallElements(int64_t firstStream)
         auto element = std::make_unique<ProxyElement>(proxy.node, proxy.config, stream++,
                                                       ProxyElement::EventSink());
         element->SetParseAhead(m_parseAhead);
+        element->SetHandOff(m_handOff, m_verifyHandOff);
         element->ShareValidatedLines(validated);
         for (const StaticBinding& binding : proxy.bindings)
         {

@@ -37,8 +37,13 @@ struct SimulationOutputs
 struct SimulationExecution
 {
     /// Parse received messages on a second thread (ParseAhead): same outputs, less wall time
-    /// when a second core is free.
+    /// when a second core is free. Every hop parses, so there is no hand-off.
     bool parseAhead = false;
+    /// Every receiver parses the bytes, instead of taking the sender's message (MessageHandOff).
+    bool parseEveryHop = false;
+    /// Hand-off on, and every handed-off message checked against a parse of its bytes: the
+    /// run fails on the first difference (tests prove the hand-off changes nothing).
+    bool verifyHandOff = false;
 };
 
 class Simulation
@@ -74,6 +79,8 @@ private:
     SimulationOutputs m_outputs;
     /// Before the elements (destroyed with the simulator in ~Simulation), which share it.
     std::shared_ptr<ParseAhead> m_parseAhead;
+    std::shared_ptr<MessageHandOff> m_handOff; ///< null: every hop parses
+    bool m_verifyHandOff;
 
     NetworkBuilder m_network;
     ElementPlan m_plan;

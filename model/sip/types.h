@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace sipsim
@@ -62,13 +63,18 @@ struct Address
     bool operator<(const Address& other) const;
 };
 
+class SipMessage;
+
 /// Bytes the core wants sent. `retransmission` marks a timer-driven resend of bytes sent
-/// before, so observers can count retransmissions without re-parsing.
+/// before, so observers can count retransmissions without re-parsing. `message` is the
+/// message `data` serialises (null when the core has none): a receiver in the same process
+/// may take it instead of parsing the bytes (see MessageHandOff in the simulation).
 struct Transmit
 {
     Address destination;
     std::string data;
     bool retransmission = false;
+    std::shared_ptr<const SipMessage> message;
 };
 
 /// Source of randomness for identifiers (branch, tag, Call-ID, nonce, cnonce) and for

@@ -76,13 +76,14 @@ InviteClientTransaction::SendAck(const SipMessage& response, bool retransmission
 {
     if (m_ackWire.empty())
     {
-        m_ackWire = MakeAckForNon2xx(Request(), response).Serialize();
+        m_ack = std::make_shared<const SipMessage>(MakeAckForNon2xx(Request(), response));
+        m_ackWire = m_ack->Serialize();
     }
     if (retransmission)
     {
         ++Ctx().Counters().requestRetransmissions["ACK"];
     }
-    Ctx().Send(Peer(), m_ackWire, retransmission);
+    Ctx().Send(Peer(), m_ackWire, retransmission, m_ack);
 }
 
 void

@@ -33,6 +33,7 @@ private:
     Duration m_interval{0}; ///< current Timer A interval
     bool m_timerC;
     std::string m_ackWire;
+    std::shared_ptr<const SipMessage> m_ack; ///< what m_ackWire serialises
 };
 
 } // namespace sipsim

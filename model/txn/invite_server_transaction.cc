@@ -81,7 +81,8 @@ InviteServerTransaction::SendResponse(SipMessage response)
         }
         m_accepted2xxDigest = digest;
         m_accepted2xxSize = wire.size();
-        Ctx().Send(ResponseTarget(), std::move(wire), again);
+        Ctx().Send(ResponseTarget(), std::move(wire), again,
+                   std::make_shared<const SipMessage>(std::move(response)));
         return true;
     }
     if (State() != TxnState::Proceeding)

@@ -66,9 +66,11 @@ CountRetransmission(TxnCounters& counters, const SipMessage& message)
 // ---- TxnContext -------------------------------------------------------------------------
 
 void
-TxnContext::Send(const Address& destination, std::string data, bool retransmission)
+TxnContext::Send(const Address& destination, std::string data, bool retransmission,
+                 std::shared_ptr<const SipMessage> message)
 {
-    m_transmits.push_back(Transmit{destination, std::move(data), retransmission});
+    m_transmits.push_back(
+        Transmit{destination, std::move(data), retransmission, std::move(message)});
 }
 
 void
@@ -185,6 +187,7 @@ ClientTransaction::ClientTransaction(TxnContext& ctx, uint64_t id, TxnKind kind,
     : Transaction(ctx, id, kind, initial, std::move(key), std::move(request),
                   std::move(destination))
     , m_wire(Request().Serialize())
+    , m_sent(std::make_shared<const SipMessage>(Request()))
 {
 }
 
@@ -195,7 +198,7 @@ ClientTransaction::SendRequest(bool retransmission)
     {
         CountRetransmission(Ctx().Counters(), Request());
     }
-    Ctx().Send(Peer(), m_wire, retransmission);
+    Ctx().Send(Peer(), m_wire, retransmission, m_sent);
 }
 
 void
@@ -209,6 +212,7 @@ ClientTransaction::Settle()
 {
     ReleaseRequest();
     std::string().swap(m_wire);
+    m_sent.reset();
 }
 
 void
@@ -244,10 +248,9 @@ ServerTransaction::SendAndRemember(SipMessage response)
     }
     m_lastWire = response.Serialize();
     m_lastStatus = response.StatusCode();
-    m_lastResponse = std::move(response);
+    m_lastResponse = std::make_shared<const SipMessage>(std::move(response));
     m_hasLast = true;
-    m_keepsLast = true;
-    Ctx().Send(m_responseTarget, m_lastWire, false);
+    Ctx().Send(m_responseTarget, m_lastWire, false, m_lastResponse);
 }
 
 bool
@@ -258,7 +261,8 @@ ServerTransaction::ResendLast()
         return false;
     }
     ++Ctx().Counters().responseRetransmissions[m_lastStatus];
-    Ctx().Send(m_responseTarget, m_lastWire, true);
+    // Null once settled: the receiver then parses the bytes.
+    Ctx().Send(m_responseTarget, m_lastWire, true, m_lastResponse);
     return true;
 }
 
@@ -270,8 +274,7 @@ ServerTransaction::Settle()
         return;
     }
     ReleaseRequest();
-    m_lastResponse = SipMessage();
-    m_keepsLast = false;
+    m_lastResponse.reset();
 }
 
 void

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,7 +37,9 @@ public:
     TxnCounters& Counters() { return m_counters; }
     const TxnCounters& Counters() const { return m_counters; }
 
-    void Send(const Address& destination, std::string data, bool retransmission);
+    /// Queues `data` for `destination`; `message` is what the bytes serialise (Transmit).
+    void Send(const Address& destination, std::string data, bool retransmission,
+              std::shared_ptr<const SipMessage> message);
     void Emit(TxnEvent event) { m_events.push_back(std::move(event)); }
 
     /// Whether anybody listens to traces (so machines can skip building them).
@@ -174,6 +177,7 @@ protected:
 
 private:
     std::string m_wire;
+    std::shared_ptr<const SipMessage> m_sent; ///< what m_wire serialises, for each Transmit
 };
 
 /// What both server machines share: the response destination and the last response sent,
@@ -195,7 +199,7 @@ public:
     /// Where responses go (§18.2.2), known once the first response has been sent.
     const Address& ResponseTarget() const { return m_responseTarget; }
     /// The last response sent; nullptr before the first and once the machine has settled.
-    const SipMessage* LastResponse() const { return m_keepsLast ? &m_lastResponse : nullptr; }
+    const SipMessage* LastResponse() const { return m_lastResponse.get(); }
 
 protected:
     /// Serialises, sends and remembers `response` as the last response.
@@ -210,11 +214,11 @@ protected:
 
 private:
     Address m_responseTarget;
-    SipMessage m_lastResponse;
+    /// The last response; null before the first and once settled (m_lastWire stays).
+    std::shared_ptr<const SipMessage> m_lastResponse;
     std::string m_lastWire;
     int m_lastStatus = 0;
     bool m_hasLast = false;
-    bool m_keepsLast = false;
     bool m_legacy = false; ///< the request's branch lacks the RFC 3261 magic cookie
 };
 

@@ -271,7 +271,8 @@ TransactionLayer::SendStateless(TimePoint now, const SipMessage& message,
     {
         CountRetransmission(m_ctx->Counters(), message);
     }
-    m_ctx->Send(destination, message.Serialize(), retransmission);
+    m_ctx->Send(destination, message.Serialize(), retransmission,
+                std::make_shared<const SipMessage>(message));
 }
 
 bool

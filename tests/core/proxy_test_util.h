@@ -35,7 +35,7 @@ public:
     const Address& Self() const { return m_self; }
     void Send(const SipMessage& message, const Address& to)
     {
-        m_out.push_back(Transmit{to, message.Serialize(), false});
+        m_out.push_back(Transmit{to, message.Serialize(), false, nullptr});
     }
     /// Received requests with that method, or responses when method is "SIP/2.0".
     std::vector<SipMessage> Requests(const std::string& method) const

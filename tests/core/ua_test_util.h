@@ -30,7 +30,7 @@ public:
 
     void Send(const SipMessage& message, const Address& to)
     {
-        m_out.push_back(Transmit{to, message.Serialize(), false});
+        m_out.push_back(Transmit{to, message.Serialize(), false, nullptr});
     }
     const Address& Self() const { return m_self; }
     /// Received requests (or responses, for "SIP/2.0") whose start line starts with prefix.

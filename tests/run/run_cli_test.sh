@@ -71,6 +71,7 @@ bad "unknown node in pairs" "workload.pairs[0]" --set 'workload.pairs=["A->Z"]'
 bad "unknown --set path" "nosuch" --set nosuch.path=3
 bad "ladder call beyond calls" "--ladder-call" --ladder-call 9
 bad "bad --run" "--run" --run abc
+bad "--verify-hand-off without the hand-off" "--verify-hand-off" --verify-hand-off --parse-every-hop
 
 "$sipsim" run "$tmp/missing.toml" --out "$tmp/bad" >/dev/null 2>"$tmp/err"
 check "missing scenario file" 2 $?

@@ -75,7 +75,7 @@ public:
     void HandleDatagram(TimePoint now, std::string_view bytes, const Address& from) override
     {
         arrivals.push_back(now);
-        pending.emplace(now + kDelay, Transmit{from, std::string(bytes), false});
+        pending.emplace(now + kDelay, Transmit{from, std::string(bytes), false, nullptr});
     }
     void HandleTimeout(TimePoint now) override
     {
