@@ -2,6 +2,8 @@
 
 #include "core/inbound.h"
 #include "sip/hash_bytes.h"
+#include "sip/headers.h"
+#include "sip/uri.h"
 
 #include <utility>
 
@@ -20,7 +22,7 @@ MessageHandOff::Submit(std::string_view bytes, std::shared_ptr<const SipMessage>
         return;
     }
     const uint64_t hash = HashBytes(bytes);
-    m_byHash.emplace(hash, m_firstSeq + m_entries.size());
+    m_index.Add(hash, m_firstSeq + m_entries.size());
     m_entries.push_back(Entry{hash, std::string(bytes), std::move(message)});
     ++m_counters.submitted;
     Trim();
@@ -29,46 +31,20 @@ MessageHandOff::Submit(std::string_view bytes, std::shared_ptr<const SipMessage>
 std::shared_ptr<const SipMessage>
 MessageHandOff::Take(std::string_view bytes)
 {
-    const uint64_t hash = HashBytes(bytes);
-    auto [begin, end] = m_byHash.equal_range(hash);
-    // The oldest match: equal bytes (a retransmission) carry equal messages, and taking
-    // the oldest frees the window from the front.
-    auto oldest = end;
-    for (auto it = begin; it != end; ++it)
-    {
-        if ((oldest == end || it->second < oldest->second) &&
-            m_entries[it->second - m_firstSeq].bytes == bytes)
-        {
-            oldest = it;
-        }
-    }
-    if (oldest == end)
+    const std::optional<uint64_t> seq = m_index.Take(
+        HashBytes(bytes), [&](uint64_t s) { return m_entries[s - m_firstSeq].bytes == bytes; });
+    if (!seq)
     {
         ++m_counters.missed;
         return nullptr;
     }
-    Entry& entry = m_entries[oldest->second - m_firstSeq];
-    m_byHash.erase(oldest);
+    Entry& entry = m_entries[*seq - m_firstSeq];
     std::shared_ptr<const SipMessage> message = std::move(entry.message);
     entry.message = nullptr;
     std::string().swap(entry.bytes);
     ++m_counters.taken;
     Trim();
     return message;
-}
-
-void
-MessageHandOff::Unindex(uint64_t hash, uint64_t seq)
-{
-    auto [begin, end] = m_byHash.equal_range(hash);
-    for (auto it = begin; it != end; ++it)
-    {
-        if (it->second == seq)
-        {
-            m_byHash.erase(it);
-            return;
-        }
-    }
 }
 
 void
@@ -79,7 +55,7 @@ MessageHandOff::Trim()
         Entry& front = m_entries.front();
         if (front.message)
         {
-            Unindex(front.hash, m_firstSeq);
+            m_index.Remove(front.hash, m_firstSeq);
             ++m_counters.expired;
         }
         m_entries.pop_front();
@@ -87,18 +63,67 @@ MessageHandOff::Trim()
     }
 }
 
+namespace
+{
+
+bool
+SameVia(const Via* a, const Via* b)
+{
+    if (a == nullptr || b == nullptr)
+    {
+        return a == b;
+    }
+    return a->protocolName == b->protocolName && a->protocolVersion == b->protocolVersion &&
+           a->transport == b->transport && a->host == b->host && a->port == b->port &&
+           a->params == b->params;
+}
+
+bool
+SameUri(const SipUri* a, const SipUri* b)
+{
+    return a == nullptr || b == nullptr ? a == b : *a == *b;
+}
+
+/// What differs between the sender's message and the parse of its bytes; empty when nothing.
+/// Besides the lines, the parsed top Via and Request-URI that the sender may have remembered
+/// (a proxy remembers the Via it built): the receiver would use them as they are.
+std::string
+Difference(const SipMessage& sent, const InboundResult& parsed)
+{
+    if (!parsed.message)
+    {
+        return parsed.error;
+    }
+    const SipMessage& message = *parsed.message;
+    if (message != sent)
+    {
+        return "other start line, header lines or body";
+    }
+    if (sent.HasParsedTopVia() && !SameVia(sent.ParsedTopVia().get(), TopVia(message).get()))
+    {
+        return "other remembered top Via";
+    }
+    if (sent.HasParsedRequestUri() &&
+        !SameUri(sent.ParsedRequestUri().get(), RequestSipUri(message).get()))
+    {
+        return "other remembered Request-URI";
+    }
+    return {};
+}
+
+} // namespace
+
 void
 VerifyHandOff(const SipMessage& sent, std::string_view bytes)
 {
-    const InboundResult parsed = ParseInbound(bytes);
-    if (parsed.message && *parsed.message == sent)
+    const std::string difference = Difference(sent, ParseInbound(bytes));
+    if (difference.empty())
     {
         return;
     }
     const std::string_view startLine = bytes.substr(0, bytes.find_first_of("\r\n"));
     throw HandOffMismatch("message hand-off: the receiver would parse \"" + std::string(startLine) +
-                          "\" differently (" +
-                          (parsed.message ? std::string("other message") : parsed.error) + ")");
+                          "\" differently (" + difference + ")");
 }
 
 } // namespace sipsim

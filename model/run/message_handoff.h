@@ -11,6 +11,7 @@
 // Whatever is not found -- bytes sent without a message, results dropped after `window`
 // later submissions because their packet was lost -- the receiver parses as usual.
 
+#include "bytes_index.h"
 #include "sip/message.h"
 
 #include <cstddef>
@@ -20,7 +21,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 namespace sipsim
 {
@@ -41,7 +41,7 @@ public:
 
     /// `message` is what `bytes` serialise.
     void Submit(std::string_view bytes, std::shared_ptr<const SipMessage> message);
-    /// The message submitted with exactly these bytes (the oldest such), or null.
+    /// The message submitted with exactly these bytes, or null.
     std::shared_ptr<const SipMessage> Take(std::string_view bytes);
 
     const Counters& GetCounters() const { return m_counters; }
@@ -56,13 +56,12 @@ private:
 
     /// Drops taken entries at the front, and any beyond the window.
     void Trim();
-    void Unindex(uint64_t hash, uint64_t seq);
 
     const std::size_t m_window;
     Counters m_counters;
     std::deque<Entry> m_entries; ///< by sequence, from m_firstSeq
     uint64_t m_firstSeq = 0;
-    std::unordered_multimap<uint64_t, uint64_t> m_byHash; ///< hash -> sequence
+    BytesIndex m_index;
 };
 
 /// A handed-off message that its bytes would not have parsed into (a bug: see VerifyHandOff).

@@ -47,7 +47,7 @@ ParseAhead::Submit(std::string bytes)
     job->hash = HashBytes(bytes);
     job->bytes = std::move(bytes);
     Job* raw = job.get();
-    m_byHash.emplace(raw->hash, m_firstSeq + m_jobs.size());
+    m_index.Add(raw->hash, m_firstSeq + m_jobs.size());
     m_jobs.push_back(std::move(job));
     ++m_counters.submitted;
     bool sleeping = false;
@@ -67,39 +67,34 @@ ParseAhead::Submit(std::string bytes)
 std::optional<InboundResult>
 ParseAhead::Take(std::string_view bytes)
 {
-    const uint64_t hash = HashBytes(bytes);
-    auto [begin, end] = m_byHash.equal_range(hash);
-    for (auto it = begin; it != end; ++it)
+    const std::optional<uint64_t> seq = m_index.Take(
+        HashBytes(bytes), [&](uint64_t s) { return m_jobs[s - m_firstSeq]->bytes == bytes; });
+    if (!seq)
     {
-        std::unique_ptr<Job>& slot = m_jobs[it->second - m_firstSeq];
-        if (slot->bytes != bytes)
-        {
-            continue;
-        }
-        for (int spin = 0; spin < kSpins && !slot->done.load(); ++spin)
-        {
-            CpuRelax();
-        }
-        if (!slot->done.load())
-        {
-            ++m_counters.waited;
-            // The worker reads m_waiting after publishing `done`, and this thread reads
-            // `done` after publishing m_waiting (both sequentially consistent), so one of
-            // the two sees the other: no lost wake-up.
-            m_waiting.store(true);
-            std::unique_lock<std::mutex> lock(m_mutex);
-            m_jobDone.wait(lock, [&] { return slot->done.load(); });
-            m_waiting.store(false);
-        }
-        InboundResult result = std::move(slot->result);
-        slot.reset();
-        m_byHash.erase(it);
-        ++m_counters.taken;
-        Trim();
-        return result;
+        ++m_counters.missed;
+        return std::nullopt;
     }
-    ++m_counters.missed;
-    return std::nullopt;
+    std::unique_ptr<Job>& slot = m_jobs[*seq - m_firstSeq];
+    for (int spin = 0; spin < kSpins && !slot->done.load(); ++spin)
+    {
+        CpuRelax();
+    }
+    if (!slot->done.load())
+    {
+        ++m_counters.waited;
+        // The worker reads m_waiting after publishing `done`, and this thread reads `done`
+        // after publishing m_waiting (both sequentially consistent), so one of the two sees
+        // the other: no lost wake-up.
+        m_waiting.store(true);
+        std::unique_lock<std::mutex> lock(m_mutex);
+        m_jobDone.wait(lock, [&] { return slot->done.load(); });
+        m_waiting.store(false);
+    }
+    InboundResult result = std::move(slot->result);
+    slot.reset();
+    ++m_counters.taken;
+    Trim();
+    return result;
 }
 
 void
@@ -115,25 +110,11 @@ ParseAhead::Trim()
             {
                 return;
             }
-            Unindex(front->hash, m_firstSeq);
+            m_index.Remove(front->hash, m_firstSeq);
             ++m_counters.expired;
         }
         m_jobs.pop_front();
         ++m_firstSeq;
-    }
-}
-
-void
-ParseAhead::Unindex(uint64_t hash, uint64_t seq)
-{
-    auto [begin, end] = m_byHash.equal_range(hash);
-    for (auto it = begin; it != end; ++it)
-    {
-        if (it->second == seq)
-        {
-            m_byHash.erase(it);
-            return;
-        }
     }
 }
 

@@ -8,6 +8,7 @@
 // through the network (many events later, in wall time), and the receiving element takes
 // the result instead of parsing. Outputs are byte-identical with or without it.
 
+#include "bytes_index.h"
 #include "core/inbound.h"
 #include "sip/validated_lines.h"
 
@@ -22,7 +23,6 @@
 #include <string>
 #include <string_view>
 #include <thread>
-#include <unordered_map>
 
 namespace sipsim
 {
@@ -70,7 +70,6 @@ private:
     void Work();
     /// Drops taken jobs at the front, and done ones once more than `window` are held.
     void Trim();
-    void Unindex(uint64_t hash, uint64_t seq);
 
     const std::size_t m_window;
     Counters m_counters;
@@ -78,7 +77,7 @@ private:
     // Simulation thread only.
     std::deque<std::unique_ptr<Job>> m_jobs; ///< by sequence, from m_firstSeq; null: taken
     uint64_t m_firstSeq = 0;
-    std::unordered_multimap<uint64_t, uint64_t> m_byHash; ///< hash -> sequence
+    BytesIndex m_index;
 
     // Shared with the worker.
     std::mutex m_mutex;

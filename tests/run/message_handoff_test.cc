@@ -100,6 +100,12 @@ TEST(MessageHandOff, VerifyNamesAMessageItsBytesWouldNotGive)
     SipMessage padded = *sent;
     padded.Add("Subject", "  spaced  ");
     EXPECT_THROW(VerifyHandOff(padded, padded.Serialize()), HandOffMismatch);
+    // A remembered top Via that its line does not say (the receiver would route by it).
+    SipMessage stale = *sent;
+    Via elsewhere = *TopVia(stale);
+    elsewhere.host = "elsewhere.example.com";
+    stale.RememberTopVia(std::make_shared<const Via>(elsewhere));
+    EXPECT_THROW(VerifyHandOff(stale, stale.Serialize()), HandOffMismatch);
     // Bytes a receiver would reject.
     SipMessage noCallId = *sent;
     noCallId.Remove("Call-ID");
