@@ -162,6 +162,10 @@ RunScenario(const RunOptions& options, std::ostream& out, std::ostream& err)
         return kRunInvariantViolated;
     }
     progress.Finish();
+    if (options.handOffCountersForTest && simulation.HandOff())
+    {
+        *options.handOffCountersForTest = simulation.HandOff()->GetCounters();
+    }
     messagesCsv->stream.close();
     callsCsv->stream.close();
 

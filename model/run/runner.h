@@ -1,6 +1,8 @@
 #ifndef SIPSIM_RUN_RUNNER_H
 #define SIPSIM_RUN_RUNNER_H
 
+#include "message_handoff.h"
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -27,6 +29,9 @@ struct RunOptions
     bool parseAhead = false;            ///< --parse-ahead (SimulationExecution)
     bool parseEveryHop = false;         ///< --parse-every-hop (SimulationExecution)
     bool verifyHandOff = false;         ///< --verify-hand-off (SimulationExecution)
+    /// Tests only: receives the message hand-off's counters at the end of the run (left
+    /// untouched when every hop parses).
+    MessageHandOff::Counters* handOffCountersForTest = nullptr;
     /// Tests only: alters the final counters before the invariant check, to prove that a
     /// violation is caught (not reachable from the command line).
     std::function<void(CallTotals&, MessageCounters&)> tamperForTest;

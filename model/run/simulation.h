@@ -61,6 +61,8 @@ public:
     void Run();
 
     const MessageTracker& Messages() const { return *m_messages; }
+    /// Null when every hop parses (--parse-every-hop, --parse-ahead).
+    const MessageHandOff* HandOff() const { return m_handOff.get(); }
     CallTracker& Calls() { return *m_calls; }
     const WorkloadDriver& Workload() const { return *m_workload; }
     const ElementPlan& Plan() const { return m_plan; }
