@@ -7,6 +7,34 @@
 namespace sipsim
 {
 
+namespace
+{
+
+/// Once our Via is popped, a response's top Via is normally the one its request arrived
+/// with (stamped with received=). When the text is that, the request's parsed Via is reused:
+/// the response is routed by it here and matched by it at the next hop, without a parse.
+void
+ReuseRequestVia(SipMessage& response, const SipMessage* request)
+{
+    if (request == nullptr || !request->HasParsedTopVia() || !request->ParsedTopVia())
+    {
+        return;
+    }
+    const HeaderValue* responseVia = response.Get("Via");
+    const HeaderValue* requestVia = request->Get("Via");
+    if (responseVia == nullptr || requestVia == nullptr)
+    {
+        return;
+    }
+    const std::optional<std::string_view> top = FirstHeaderListElement(*responseVia);
+    if (top && top == FirstHeaderListElement(*requestVia))
+    {
+        response.RememberTopVia(request->ParsedTopVia());
+    }
+}
+
+} // namespace
+
 ResponseContext*
 Proxy::ContextOfBranch(ClientTxnId txn, uint64_t* contextId)
 {
@@ -48,6 +76,10 @@ Proxy::OnResponse(TimePoint now, ClientTxnId txn, SipMessage response)
     {
         ++m_counters.responsesAbsorbed;
         return;
+    }
+    if (context->serverAlive)
+    {
+        ReuseRequestVia(response, m_txn.ServerRequest(context->serverTxn));
     }
     const int code = response.StatusCode();
     if (code < 200)

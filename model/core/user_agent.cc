@@ -330,13 +330,6 @@ UserAgent::NewCallId()
 }
 
 std::string
-UserAgent::ViaValue() const
-{
-    return std::string("SIP/2.0/") + TransportName(m_config.transport) + " " + m_config.hostName +
-           ":" + std::to_string(m_config.localAddress.port);
-}
-
-std::string
 UserAgent::ContactValue() const
 {
     std::string contact = "<sip:" + m_config.user + "@" + m_config.hostName;
@@ -389,10 +382,16 @@ UserAgent::StampVia(SipMessage& request)
 {
     // Our requests carry exactly one Via, ours; each new transaction needs a new branch.
     // It goes first, the layout of the RFC 3665 examples (Via, Max-Forwards, To, ...).
+    Via via;
+    via.transport = TransportName(m_config.transport);
+    via.host = m_config.hostName;
+    via.port = m_config.localAddress.port;
+    via.params.push_back(GenericParam{"branch", MakeBranch(m_random)});
     request.Remove("Via");
     auto& headers = request.MutableHeaders();
-    headers.insert(headers.begin(), HeaderField{CanonicalHeaderName("Via"),
-                                                ViaValue() + ";branch=" + MakeBranch(m_random)});
+    headers.insert(headers.begin(), HeaderField{CanonicalHeaderName("Via"), via.ToString()});
+    // Remembered as built: the transaction layer and the receivers read it without parsing.
+    request.RememberTopVia(std::make_shared<const Via>(std::move(via)));
 }
 
 std::optional<Address>

@@ -190,7 +190,6 @@ private:
     uint64_t NewHandle() { return m_nextHandle++; }
     std::string NewTag() { return m_random.Token(10); }
     std::string NewCallId();
-    std::string ViaValue() const;
     std::string ContactValue() const;
     std::string FromValue() const; ///< AOR with display name, no tag
     std::string SdpBody();

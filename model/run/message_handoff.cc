@@ -85,8 +85,9 @@ SameUri(const SipUri* a, const SipUri* b)
 }
 
 /// What differs between the sender's message and the parse of its bytes; empty when nothing.
-/// Besides the lines, the parsed top Via and Request-URI that the sender may have remembered
-/// (a proxy remembers the Via it built): the receiver would use them as they are.
+/// Besides the lines, what the sender may have remembered of them (the parsed top Via, which
+/// a proxy or UA remembers as it built it, and the parsed Request-URI): the receiver would
+/// use those as they are.
 std::string
 Difference(const SipMessage& sent, const InboundResult& parsed)
 {

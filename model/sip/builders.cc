@@ -39,6 +39,10 @@ AddPathHeaders(const SipMessage& request, SipMessage& out)
     if (!vias.empty())
     {
         out.Add("Via", std::string(vias.front()));
+        if (request.HasParsedTopVia())
+        {
+            out.RememberTopVia(request.ParsedTopVia()); // the same text: no parse again
+        }
     }
     const HeaderValue* maxForwards = request.Get("Max-Forwards");
     out.Add("Max-Forwards", maxForwards ? *maxForwards : HeaderValue("70"));
