@@ -5,7 +5,7 @@
 // element of a simulation runs in this process, and the core of each one sends the
 // message it serialised together with the bytes (Transmit::message). When the bytes
 // arrive unchanged, parsing them would rebuild that message: the receiver takes it
-// instead, which spares the parse (a fifth of a run's work). Bytes are still built, sent,
+// instead, which spares the parse (14% of a run's instructions). Bytes are still built, sent,
 // sized, traced and written as before, so every output is byte-identical; runs check this
 // with --parse-every-hop (no hand-off) and --verify-hand-off (parse too, and compare).
 // Whatever is not found -- bytes sent without a message, results dropped after `window`
