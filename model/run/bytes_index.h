@@ -1,8 +1,12 @@
 #ifndef SIPSIM_RUN_BYTES_INDEX_H
 #define SIPSIM_RUN_BYTES_INDEX_H
 
+#include "sip/hash_bytes.h"
+
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
@@ -41,6 +45,29 @@ public:
 
 private:
     std::unordered_multimap<uint64_t, uint64_t> m_byHash;
+};
+
+/// HashBytes with the last bytes hashed remembered. A transmission's bytes are hashed when
+/// the element hands them off and again when the message tracker sees the packet leave;
+/// sharing one of these makes the second a comparison.
+class LastBytesHash
+{
+public:
+    uint64_t Hash(std::string_view bytes)
+    {
+        if (!m_valid || bytes != m_bytes)
+        {
+            m_bytes.assign(bytes);
+            m_hash = HashBytes(bytes);
+            m_valid = true;
+        }
+        return m_hash;
+    }
+
+private:
+    std::string m_bytes;
+    uint64_t m_hash = 0;
+    bool m_valid = false;
 };
 
 } // namespace sipsim

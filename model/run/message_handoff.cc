@@ -10,7 +10,9 @@
 namespace sipsim
 {
 
-MessageHandOff::MessageHandOff(std::size_t window) : m_window(window == 0 ? 1 : window)
+MessageHandOff::MessageHandOff(std::size_t window, std::shared_ptr<LastBytesHash> hasher)
+    : m_window(window == 0 ? 1 : window)
+    , m_hasher(hasher ? std::move(hasher) : std::make_shared<LastBytesHash>())
 {
 }
 
@@ -21,7 +23,7 @@ MessageHandOff::Submit(std::string_view bytes, std::shared_ptr<const SipMessage>
     {
         return;
     }
-    const uint64_t hash = HashBytes(bytes);
+    const uint64_t hash = m_hasher->Hash(bytes);
     m_index.Add(hash, m_firstSeq + m_entries.size());
     m_entries.push_back(Entry{hash, std::string(bytes), std::move(message)});
     ++m_counters.submitted;

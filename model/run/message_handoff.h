@@ -37,7 +37,9 @@ public:
     };
 
     /// `window`: messages kept for at most that many later submissions.
-    explicit MessageHandOff(std::size_t window = 4096);
+    /// `hasher` may be shared with the message tracker (see LastBytesHash).
+    explicit MessageHandOff(std::size_t window = 4096,
+                            std::shared_ptr<LastBytesHash> hasher = nullptr);
 
     /// `message` is what `bytes` serialise.
     void Submit(std::string_view bytes, std::shared_ptr<const SipMessage> message);
@@ -62,6 +64,7 @@ private:
     std::deque<Entry> m_entries; ///< by sequence, from m_firstSeq
     uint64_t m_firstSeq = 0;
     BytesIndex m_index;
+    std::shared_ptr<LastBytesHash> m_hasher;
 };
 
 /// A handed-off message that its bytes would not have parsed into (a bug: see VerifyHandOff).

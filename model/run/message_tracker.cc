@@ -47,6 +47,10 @@ MessageTracker::MessageTracker(Options options, std::ostream* csv, CallLookup lo
     , m_lookup(std::move(lookup))
     , m_observer(std::move(observer))
 {
+    if (!m_options.hasher)
+    {
+        m_options.hasher = std::make_shared<LastBytesHash>();
+    }
     if (m_csv)
     {
         *m_csv << "time_s,call,call_id,from,to,kind,cseq,size,retransmission,status\n";
@@ -79,7 +83,7 @@ MessageTracker::NameView(NodeId node) const
 uint64_t
 MessageTracker::ContentKey(NodeId from, NodeId to, const std::string& bytes) const
 {
-    return HashCombine(HashCombine(HashBytes(bytes), from), to);
+    return HashCombine(HashCombine(m_options.hasher->Hash(bytes), from), to);
 }
 
 bool

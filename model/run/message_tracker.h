@@ -13,6 +13,7 @@
 // Rows are written in transmission order once their fate is known, so memory follows the
 // messages in flight, not the run length. Whatever is unresolved at the end is in_flight.
 
+#include "bytes_index.h"
 #include "message_info.h"
 #include "ns3/packet.h"
 #include "ns3/ptr.h"
@@ -90,6 +91,8 @@ public:
         /// at least the longest retransmission schedule (64*T1) plus T4.
         Duration retransmissionWindow = std::chrono::seconds(40);
         uint64_t ladderCall = 0; ///< 0: no ladder
+        /// Shared with the message hand-off, which hashed the same bytes just before.
+        std::shared_ptr<LastBytesHash> hasher;
     };
 
     using CallLookup = std::function<uint64_t(const std::string& callId)>;

@@ -46,9 +46,10 @@ Simulation::Simulation(const Scenario& scenario, const Topology& topology, const
     , m_routing(routing)
     , m_outputs(std::move(outputs))
     , m_parseAhead(execution.parseAhead ? std::make_shared<ParseAhead>() : nullptr)
+    , m_bytesHasher(std::make_shared<LastBytesHash>())
     , m_handOff(execution.parseAhead || execution.parseEveryHop
                     ? nullptr
-                    : std::make_shared<MessageHandOff>())
+                    : std::make_shared<MessageHandOff>(4096, m_bytesHasher))
     , m_verifyHandOff(execution.verifyHandOff)
 {
 }
@@ -88,6 +89,7 @@ Simulation::Build()
     options.hostToNode = m_plan.hostToNode;
     options.streamTransport = m_scenario.sip.transport == Transport::Tcp;
     options.retransmissionWindow = 64 * m_scenario.sip.t1 + m_scenario.sip.t4;
+    options.hasher = m_bytesHasher;
     options.ladderCall = static_cast<uint64_t>(std::max(0, m_scenario.outputs.ladderCall));
     for (NodeId id = 0; id < m_topology.NodeCount(); ++id)
     {

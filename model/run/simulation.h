@@ -81,6 +81,8 @@ private:
     SimulationOutputs m_outputs;
     /// Before the elements (destroyed with the simulator in ~Simulation), which share it.
     std::shared_ptr<ParseAhead> m_parseAhead;
+    /// Shared by the hand-off and the message tracker: each transmission hashed once.
+    std::shared_ptr<LastBytesHash> m_bytesHasher;
     std::shared_ptr<MessageHandOff> m_handOff; ///< null: every hop parses
     bool m_verifyHandOff;
 

@@ -29,6 +29,34 @@ Invite(const std::string& branch)
     return std::make_shared<const SipMessage>(std::move(invite));
 }
 
+TEST(LastBytesHash, GivesHashBytesOfWhatItIsAskedEvenWhenTheBytesChange)
+{
+    LastBytesHash hasher;
+    const std::string a = Invite("a1")->Serialize();
+    std::string b = a;
+    b[b.size() / 2] ^= 1; // same size, one bit apart
+    for (const std::string* bytes : std::vector<const std::string*>{&a, &a, &b, &a, &b, &b})
+    {
+        EXPECT_EQ(hasher.Hash(*bytes), HashBytes(*bytes));
+    }
+    EXPECT_NE(hasher.Hash(a), hasher.Hash(b));
+    EXPECT_EQ(hasher.Hash(""), HashBytes(""));
+}
+
+TEST(MessageHandOff, SharedHasherDoesNotConfuseSubmissions)
+{
+    // The tracker hashes every packet through the same hasher between submissions.
+    auto hasher = std::make_shared<LastBytesHash>();
+    MessageHandOff handOff(4096, hasher);
+    const auto first = Invite("s1");
+    const auto second = Invite("s2");
+    handOff.Submit(first->Serialize(), first);
+    hasher->Hash("unrelated bytes");
+    handOff.Submit(second->Serialize(), second);
+    EXPECT_EQ(handOff.Take(second->Serialize()), second);
+    EXPECT_EQ(handOff.Take(first->Serialize()), first);
+}
+
 TEST(MessageHandOff, TakeGivesTheMessageSentWithExactlyThoseBytes)
 {
     MessageHandOff handOff;

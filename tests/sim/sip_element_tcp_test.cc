@@ -44,14 +44,14 @@ TEST_F(TwoNodeTest, TcpFramesMessagesAndRepliesOverTheSameConnection)
     const std::string m3 = SipMessage("three", "v=0\r\n");
     At(Seconds(1), [&] {
         // Back to back in one stream: the receiver must split them, keep-alive CRLFs between.
-        client->outbox.push_back({to, m1, false});
-        client->outbox.push_back({to, "\r\n\r\n", false});
-        client->outbox.push_back({to, m2, false});
+        client->outbox.push_back({to, m1, false, nullptr});
+        client->outbox.push_back({to, "\r\n\r\n", false, nullptr});
+        client->outbox.push_back({to, m2, false, nullptr});
         clientApp->Flush();
         EXPECT_EQ(clientApp->GetConnectionCount(), 1u);
     });
     At(Seconds(1.5), [&] {
-        client->outbox.push_back({to, m3, false});
+        client->outbox.push_back({to, m3, false, nullptr});
         clientApp->Flush();
         EXPECT_EQ(clientApp->GetConnectionCount(), 1u); // reused
     });
@@ -105,9 +105,9 @@ TEST_F(TwoNodeTest, TcpConnectFailureIsReportedToTheCore)
     const Address closedPort = AddressOf(1, 5999, Transport::Tcp);
     const Address noRoute{"172.16.0.1", 5060, Transport::Tcp};
     At(Seconds(1), [&] {
-        client->outbox.push_back({closedPort, SipMessage("a", ""), false});
-        client->outbox.push_back({closedPort, SipMessage("b", ""), false});
-        client->outbox.push_back({noRoute, SipMessage("c", ""), false});
+        client->outbox.push_back({closedPort, SipMessage("a", ""), false, nullptr});
+        client->outbox.push_back({closedPort, SipMessage("b", ""), false, nullptr});
+        client->outbox.push_back({noRoute, SipMessage("c", ""), false, nullptr});
         clientApp->Flush();
     });
     ns3::Simulator::Stop(Seconds(60));
@@ -144,9 +144,9 @@ TEST_F(TwoNodeTest, TcpUnframeableStreamClosesTheConnection)
                     }));
     const Address to = AddressOf(1, 5060, Transport::Tcp);
     At(Seconds(1), [&] {
-        client->outbox.push_back({to, SipMessage("ok", ""), false});
+        client->outbox.push_back({to, SipMessage("ok", ""), false, nullptr});
         client->outbox.push_back(
-            {to, "OPTIONS sip:x SIP/2.0\r\nContent-Length: nope\r\n\r\n", false});
+            {to, "OPTIONS sip:x SIP/2.0\r\nContent-Length: nope\r\n\r\n", false, nullptr});
         clientApp->Flush();
     });
     ns3::Simulator::Stop(Seconds(10));

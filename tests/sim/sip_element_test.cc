@@ -39,11 +39,11 @@ TEST_F(TwoNodeTest, EchoDeliversBytesIntactAndTimerFiresOnTime)
         large[i] = static_cast<char>(i * 7);
     }
     At(Seconds(1), [&] {
-        client->outbox.push_back({AddressOf(1), small, false});
+        client->outbox.push_back({AddressOf(1), small, false, nullptr});
         clientApp->Flush();
     });
     At(Seconds(1.5), [&] {
-        client->outbox.push_back({AddressOf(1), large, false});
+        client->outbox.push_back({AddressOf(1), large, false, nullptr});
         clientApp->Flush();
     });
     ns3::Simulator::Stop(Seconds(10));
@@ -76,7 +76,7 @@ TEST_F(TwoNodeTest, OneTimerEventRescheduledOnlyWhenTheDeadlineChanges)
     for (double t : {1.0, 1.1, 1.2})
     {
         At(Seconds(t), [&] {
-            client->outbox.push_back({AddressOf(1), "ping", false});
+            client->outbox.push_back({AddressOf(1), "ping", false, nullptr});
             clientApp->Flush();
         });
     }
@@ -160,8 +160,8 @@ TEST_F(TwoNodeTest, TracesReportTxRxAndRetransmissionFlag)
             [&](const std::string& k, const std::string& d) { events.push_back(k + "=" + d); }));
 
     At(Seconds(1), [&] {
-        client->outbox.push_back({AddressOf(1), "first", false});
-        client->outbox.push_back({AddressOf(1), "again", true});
+        client->outbox.push_back({AddressOf(1), "first", false, nullptr});
+        client->outbox.push_back({AddressOf(1), "again", true, nullptr});
         clientApp->Flush();
         serverApp->NotifyCoreEvent("call", "started");
     });
@@ -190,9 +190,9 @@ TEST_F(TwoNodeTest, UndeliverableSendsAreDroppedAndReported)
     const Address name{"proxy.example.com", 5060, Transport::Udp};
     const Address tcp{"10.1.1.2", 5060, Transport::Tcp};
     At(Seconds(1), [&] {
-        e->outbox.push_back({noRoute, "x", false});
-        e->outbox.push_back({name, "x", false});
-        e->outbox.push_back({tcp, "x", false});
+        e->outbox.push_back({noRoute, "x", false, nullptr});
+        e->outbox.push_back({name, "x", false, nullptr});
+        e->outbox.push_back({tcp, "x", false, nullptr});
         app->Flush();
     });
     ns3::Simulator::Run();
@@ -218,7 +218,8 @@ TEST_F(TwoNodeTest, ResolverMapsHostNames)
         return std::nullopt;
     });
     At(Seconds(1), [&] {
-        client->outbox.push_back({{"server.example.com", 5060, Transport::Udp}, "hi", false});
+        client->outbox.push_back(
+            {{"server.example.com", 5060, Transport::Udp}, "hi", false, nullptr});
         clientApp->Flush();
     });
     ns3::Simulator::Run();
@@ -256,7 +257,7 @@ TEST_F(TwoNodeTest, ProcessingQueueIsFifoAndDropsBeyondLimit)
     At(Seconds(1), [&] {
         for (int i = 0; i < 10; ++i)
         {
-            client->outbox.push_back({AddressOf(1), "m" + std::to_string(i), false});
+            client->outbox.push_back({AddressOf(1), "m" + std::to_string(i), false, nullptr});
         }
         clientApp->Flush();
     });
@@ -292,7 +293,7 @@ TEST_F(TwoNodeTest, RandomServiceTimeHasTheConfiguredMean)
     {
         // 50 ms apart: the server is idle at each arrival, so delay == service time.
         At(Seconds(1) + MilliSeconds(50 * i), [&] {
-            client->outbox.push_back({AddressOf(1), "msg", false});
+            client->outbox.push_back({AddressOf(1), "msg", false, nullptr});
             clientApp->Flush();
         });
     }
@@ -336,11 +337,11 @@ TEST_F(TwoNodeTest, StopApplicationCancelsTheTimerAndIgnoresLateTraffic)
     auto serverApp = Install(1, server);
     serverApp->SetStopTime(Seconds(1.5));
     At(Seconds(1), [&] {
-        client->outbox.push_back({AddressOf(1), "a", false});
+        client->outbox.push_back({AddressOf(1), "a", false, nullptr});
         clientApp->Flush();
     });
     At(Seconds(2), [&] {
-        client->outbox.push_back({AddressOf(1), "b", false});
+        client->outbox.push_back({AddressOf(1), "b", false, nullptr});
         clientApp->Flush();
     });
     ns3::Simulator::Run();
