@@ -1,5 +1,7 @@
 #include "abnf.h"
 
+#include "lex.h"
+
 #include <charconv>
 
 namespace sipsim
@@ -190,6 +192,13 @@ ScanQuotedString(std::string_view text, std::size_t pos, std::string* content)
     std::size_t runStart = pos + 1;
     for (std::size_t i = pos + 1; i < text.size(); ++i)
     {
+        const char* scan = text.data() + i;
+        lex::SkipPlainQdtextBlocks(scan, text.data() + text.size());
+        i = static_cast<std::size_t>(scan - text.data());
+        if (i == text.size())
+        {
+            break;
+        }
         auto c = static_cast<unsigned char>(text[i]);
         if (c == '"')
         {

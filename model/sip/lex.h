@@ -121,6 +121,32 @@ FindInBlocks(const char*& p, const char* end)
     return false;
 }
 
+/// Skips whole 16-byte blocks of plain quoted-string text: no DQUOTE, backslash, DEL or
+/// control character (tab included: it is qdtext, but rare enough to leave to the caller).
+/// Leaves p on the first such byte, or where fewer than 16 bytes remain.
+inline void
+SkipPlainQdtextBlocks(const char*& p, const char* end)
+{
+#if defined(__SSE2__)
+    for (; end - p >= 16; p += 16)
+    {
+        const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(chunk, _mm_set1_epi8(0x1F)), chunk);
+        const __m128i special =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, _mm_set1_epi8('"')),
+                                      _mm_cmpeq_epi8(chunk, _mm_set1_epi8('\\'))),
+                         _mm_cmpeq_epi8(chunk, _mm_set1_epi8(0x7F)));
+        if (const int mask = _mm_movemask_epi8(_mm_or_si128(control, special)); mask != 0)
+        {
+            p += __builtin_ctz(static_cast<unsigned>(mask));
+            return;
+        }
+    }
+#else
+    static_cast<void>(end);
+#endif
+}
+
 /// The first CR or LF in [p, end), or end. Sixteen bytes per step, then eight: header
 /// lines are short, and a libc memchr call per line (one for LF, another for stray CRs)
 /// costs more than this.
