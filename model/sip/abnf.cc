@@ -255,7 +255,11 @@ AppendQuoted(std::string& out, std::string_view text)
     std::size_t runStart = 0;
     for (std::size_t i = 0; i < text.size(); ++i)
     {
-        if (text[i] == '"' || text[i] == '\\')
+        const auto c = static_cast<unsigned char>(text[i]);
+        // Not qdtext, but a quoted-pair can carry it (RFC 3261 §25.1).
+        const bool escaped =
+            c == '"' || c == '\\' || c == 0x7F || (c < 0x20 && c != '\t' && c != '\r' && c != '\n');
+        if (escaped)
         {
             out.append(text.substr(runStart, i - runStart));
             out.push_back('\\');

@@ -233,7 +233,9 @@ std::optional<uint64_t> ParseFixedHex(std::string_view text, std::size_t digits)
 std::size_t ScanQuotedString(std::string_view text, std::size_t pos,
                              std::string* content = nullptr);
 
-/// Quotes text as a quoted-string, escaping '"' and '\'.
+/// Quotes text as a quoted-string that ScanQuotedString reads back as `text`: '"', '\' and
+/// the control characters quoted-pair allows (all but tab, CR and LF; DEL) are escaped.
+/// CR and LF cannot be written in a quoted-string and are copied as they are.
 std::string Quote(std::string_view text);
 /// Quote(text) appended to out.
 void AppendQuoted(std::string& out, std::string_view text);
