@@ -140,9 +140,16 @@ RouteWithin(const Dialog& dialog)
         routing.nextHopUri = dialog.remoteTarget;
         return routing;
     }
-    const std::string first = UriOf(dialog.routeSet.front());
+    const std::string& entry = dialog.routeSet.front();
+    if (!dialog.firstRoute || dialog.firstRoute->entry != entry)
+    {
+        std::string uri = UriOf(entry);
+        const bool loose = IsLooseRoute(uri);
+        dialog.firstRoute = Dialog::FirstRoute{entry, std::move(uri), loose};
+    }
+    const std::string& first = dialog.firstRoute->uri;
     routing.nextHopUri = first;
-    if (IsLooseRoute(first))
+    if (dialog.firstRoute->loose)
     {
         routing.requestUri = dialog.remoteTarget;
         routing.routes = dialog.routeSet;

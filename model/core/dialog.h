@@ -28,6 +28,16 @@ struct Dialog
     std::vector<std::string> routeSet;
     std::string remoteTarget; ///< URI from the peer's Contact
     bool confirmed = false;
+
+    /// What RouteWithin read from routeSet.front(), kept with the entry it read: every
+    /// request of the dialog (ACK, BYE, re-INVITE) would parse that same entry again.
+    struct FirstRoute
+    {
+        std::string entry;
+        std::string uri;
+        bool loose = false;
+    };
+    mutable std::optional<FirstRoute> firstRoute;
 };
 
 /// UAC side (§12.1.2): built from the request and the 2xx (or 1xx with a To tag) that

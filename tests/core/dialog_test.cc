@@ -101,6 +101,24 @@ TEST(DialogTest, StrictRouterGetsTheRequestUriAndTheTargetGoesLast)
                                                         "<sip:bob@client.biloxi.example.com>"}));
 }
 
+TEST(DialogTest, RoutingFollowsAFirstRouteChangedAfterItWasRead)
+{
+    // RouteWithin keeps what it read of the first route; a dialog whose route set is
+    // replaced (or a copy edited) must be routed by the new entry, not the remembered one.
+    Dialog dialog;
+    dialog.routeSet = {"<sip:p1.example.com;lr>"};
+    dialog.remoteTarget = "sip:bob@client.biloxi.example.com";
+    EXPECT_EQ(RouteWithin(dialog).requestUri, "sip:bob@client.biloxi.example.com");
+    Dialog copy = dialog;
+    copy.routeSet = {"<sip:strict.example.com>"};
+    const DialogRouting strict = RouteWithin(copy);
+    EXPECT_EQ(strict.requestUri, "sip:strict.example.com");
+    EXPECT_EQ(strict.nextHopUri, "sip:strict.example.com");
+    dialog.routeSet = {"<sip:p2.example.com;lr>"};
+    EXPECT_EQ(RouteWithin(dialog).nextHopUri, "sip:p2.example.com;lr");
+    EXPECT_EQ(RouteWithin(dialog).routes, dialog.routeSet);
+}
+
 TEST(DialogTest, EmptyRouteSetGoesStraightToTheTarget)
 {
     SipMessage invite = Invite();
