@@ -255,6 +255,14 @@ AppendQuoted(std::string& out, std::string_view text)
     std::size_t runStart = 0;
     for (std::size_t i = 0; i < text.size(); ++i)
     {
+        // Digest values (nonce, response, URI) are long runs that need no escape.
+        const char* scan = text.data() + i;
+        lex::SkipPlainQdtextBlocks(scan, text.data() + text.size());
+        i = static_cast<std::size_t>(scan - text.data());
+        if (i == text.size())
+        {
+            break;
+        }
         const auto c = static_cast<unsigned char>(text[i]);
         // Not qdtext, but a quoted-pair can carry it (RFC 3261 §25.1).
         const bool escaped =

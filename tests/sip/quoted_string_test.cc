@@ -158,6 +158,38 @@ TEST(Quote, EveryByteButCrAndLfReadsBackAsWritten)
     EXPECT_EQ(abnf::Quote("tab\there"), "\"tab\there\""); // qdtext: not escaped
 }
 
+TEST(Quote, EscapesLikeTheByteByByteRuleOnRandomTextAcrossBlockBoundaries)
+{
+    // Quote skips sixteen plain bytes at a time; its output must be the byte-by-byte rule's:
+    // a backslash before '"', '\\', DEL and every control byte but tab, CR and LF.
+    std::mt19937 random(4475);
+    const std::string plain = "abcdefghijklmnopqrstuvwxyz0123456789 ;=,:@./";
+    const std::string special("\"\\\t\r\n\x00\x7f\x80\xc3\x1f\x01", 11);
+    for (int i = 0; i < 50000; ++i)
+    {
+        std::string text;
+        const std::size_t length = random() % 70;
+        for (std::size_t k = 0; k < length; ++k)
+        {
+            text += random() % 24 == 0 ? special[random() % special.size()]
+                                       : plain[random() % plain.size()];
+        }
+        std::string expected = "\"";
+        for (const char ch : text)
+        {
+            const auto c = static_cast<unsigned char>(ch);
+            if (c == '"' || c == '\\' || c == 0x7F ||
+                (c < 0x20 && c != '\t' && c != '\r' && c != '\n'))
+            {
+                expected += '\\';
+            }
+            expected += ch;
+        }
+        expected += '"';
+        ASSERT_EQ(abnf::Quote(text), expected) << text;
+    }
+}
+
 TEST(AuthHeader, ControlCharacterInAQuotedPairSurvivesARoundTrip)
 {
     auto parsed = AuthHeader::Parse("Digest realm=\"atla\xc9\xc9 again \\\x02later\\\"\"");
