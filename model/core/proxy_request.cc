@@ -381,8 +381,8 @@ Proxy::PrepareCopy(TimePoint now, const SipMessage& request, const std::string& 
     {
         InsertRecordRoute(copy, m_config); // step 4
     }
-    PostprocessRoute(copy);                            // step 6
-    auto destination = NextHopAddress(copy, m_config); // step 7
+    const std::optional<SipUri> looseTopRoute = PostprocessRoute(copy); // step 6
+    auto destination = NextHopAddress(copy, looseTopRoute, m_config);   // step 7
     if (!destination)
     {
         ++m_counters.noRoute;

@@ -230,25 +230,53 @@ InsertRecordRoute(SipMessage& copy, const ProxyConfig& config)
     }
 }
 
-void
+namespace
+{
+
+/// The top Route's URI when it names a loose router (lr); nullopt when there is no Route or
+/// its first entry is not such a SIP URI.
+std::optional<SipUri>
+LooseTopRoute(const SipMessage& message)
+{
+    const auto topUri = GetTopRouteUri(message, "Route");
+    if (!topUri.Ok() || !*topUri)
+    {
+        return std::nullopt;
+    }
+    auto top = SipUri::Parse(**topUri);
+    if (!top.Ok() || !top->HasLr())
+    {
+        return std::nullopt;
+    }
+    return std::move(top).Value();
+}
+
+} // namespace
+
+std::optional<SipUri>
 PostprocessRoute(SipMessage& copy)
 {
     const auto topUri = GetTopRouteUri(copy, "Route");
     if (!topUri.Ok() || !*topUri)
     {
-        return;
+        return std::nullopt;
     }
     const std::string first(**topUri);
     auto top = SipUri::Parse(first);
-    if (!top.Ok() || top->HasLr())
+    if (!top.Ok())
     {
-        return;
+        return std::nullopt;
+    }
+    if (top->HasLr())
+    {
+        return std::move(top).Value();
     }
     std::vector<std::string> values = ListValues(copy, "Route");
     values.push_back("<" + copy.RequestUri() + ">");
     copy.SetRequestUri(first);
     values.erase(values.begin());
     ReplaceList(copy, "Route", values);
+    return LooseTopRoute(copy);
 }
 
 std::optional<Address>
@@ -285,18 +313,12 @@ ResolveUri(const SipUri& uri, const ProxyConfig& config)
 }
 
 std::optional<Address>
-NextHopAddress(const SipMessage& copy, const ProxyConfig& config)
+NextHopAddress(const SipMessage& copy, const std::optional<SipUri>& looseTopRoute,
+               const ProxyConfig& config)
 {
-    const auto topUri = GetTopRouteUri(copy, "Route");
-    if (topUri.Ok() && *topUri)
+    if (looseTopRoute)
     {
-        // After PostprocessRoute a top Route without lr cannot remain; a loose router's
-        // Route decides the next hop.
-        auto top = SipUri::Parse(**topUri);
-        if (top.Ok() && top->HasLr())
-        {
-            return ResolveUri(*top, config);
-        }
+        return ResolveUri(*looseTopRoute, config);
     }
     const auto uri = RequestSipUri(copy);
     if (!uri)

@@ -39,13 +39,17 @@ void InsertRecordRoute(SipMessage& copy, const ProxyConfig& config);
 bool CreatesDialog(std::string_view method);
 
 /// §16.6 step 6 for a top Route without lr (a strict router next): the Request-URI goes to
-/// the end of the Route set and the first Route value becomes the Request-URI.
-void PostprocessRoute(SipMessage& copy);
+/// the end of the Route set and the first Route value becomes the Request-URI. Returns the
+/// URI of the top Route the copy then carries when it names a loose router (lr), which is
+/// where step 7 sends it: parsed here once for both steps. nullopt: no such Route.
+std::optional<SipUri> PostprocessRoute(SipMessage& copy);
 
-/// §16.6 step 7: the address for the copy -- the top Route's URI if present, else the
-/// Request-URI -- via static routes and the Resolver (see ResolveUri). nullopt when nothing
-/// resolves.
-std::optional<Address> NextHopAddress(const SipMessage& copy, const ProxyConfig& config);
+/// §16.6 step 7: the address for the copy -- `looseTopRoute` (PostprocessRoute's result) if
+/// present, else the Request-URI -- via static routes and the Resolver (see ResolveUri).
+/// nullopt when nothing resolves.
+std::optional<Address> NextHopAddress(const SipMessage& copy,
+                                      const std::optional<SipUri>& looseTopRoute,
+                                      const ProxyConfig& config);
 /// Resolves one URI: maddr, a static route for exactly its host, the Resolver (registered
 /// names and IP literals), a static route for a parent domain, the default route.
 std::optional<Address> ResolveUri(const SipUri& uri, const ProxyConfig& config);

@@ -94,6 +94,10 @@ public:
     void SetMethod(std::string method) { WritableParts().method = std::move(method); }
     void SetRequestUri(std::string uri)
     {
+        if (uri == Parts().requestUri)
+        {
+            return; // a proxy's target is mostly the Request-URI: keep the shared parts and parse
+        }
         WritableParts().requestUri = std::move(uri);
         m_requestSipUri.reset();
         m_requestUriParsed = false;
@@ -174,7 +178,7 @@ public:
 
     /// The Request-URI parsed at most once per value, like the top Via: validation, the
     /// proxy's routing and target set, and the UAS checks all read it. Set by RequestSipUri()
-    /// (headers.h); copies share it; SetRequestUri drops it.
+    /// (headers.h); copies share it; SetRequestUri with another value drops it.
     bool HasParsedRequestUri() const { return m_requestUriParsed; }
     const std::shared_ptr<const SipUri>& ParsedRequestUri() const { return m_requestSipUri; }
     void RememberRequestUri(std::shared_ptr<const SipUri> uri) const

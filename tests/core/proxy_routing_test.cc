@@ -62,5 +62,54 @@ TEST(ResolveUri, StaticRoutesMatchTheDomainAndHostsInsideIt)
     EXPECT_FALSE(resolve("sip:bob@example.com").has_value());
 }
 
+SipMessage
+RequestWithRoutes(const char* requestUri, const char* routes)
+{
+    SipMessage request = SipMessage::MakeRequest("INVITE", requestUri);
+    request.Add("Via", "SIP/2.0/UDP a.example.com;branch=z9hG4bK1");
+    request.Add("Route", routes);
+    return request;
+}
+
+TEST(PostprocessRoute, ALooseTopRouteIsWhereTheCopyGoes)
+{
+    ProxyConfig config;
+    config.staticRoutes["p2.example.com"] = NextHop::At(kDomainHop);
+    SipMessage copy = RequestWithRoutes("sip:bob@biloxi.example.com",
+                                        "<sip:p2.example.com;lr>, <sip:p3.example.com;lr>");
+    const SipMessage before = copy;
+    const auto top = PostprocessRoute(copy);
+    ASSERT_TRUE(top.has_value());
+    EXPECT_EQ(top->host, "p2.example.com");
+    EXPECT_EQ(copy, before); // a loose router: nothing rewritten
+    const auto hop = NextHopAddress(copy, top, config);
+    ASSERT_TRUE(hop.has_value());
+    EXPECT_EQ(hop->host, kDomainHop.host);
+}
+
+TEST(PostprocessRoute, AStrictRouterTakesTheRequestUriAndTheNextLooseRouteIsReturned)
+{
+    // §16.6 step 6: the strict router's URI becomes the Request-URI, the old Request-URI
+    // the last Route; the Route then on top is returned only when it has lr.
+    SipMessage copy = RequestWithRoutes("sip:bob@biloxi.example.com",
+                                        "<sip:strict.example.com>, <sip:p3.example.com;lr>");
+    const auto top = PostprocessRoute(copy);
+    EXPECT_EQ(copy.RequestUri(), "sip:strict.example.com");
+    EXPECT_EQ(
+        copy.GetAll("Route"),
+        (std::vector<std::string_view>{"<sip:p3.example.com;lr>", "<sip:bob@biloxi.example.com>"}));
+    ASSERT_TRUE(top.has_value());
+    EXPECT_EQ(top->host, "p3.example.com");
+
+    SipMessage alone = RequestWithRoutes("sip:bob@biloxi.example.com", "<sip:strict.example.com>");
+    EXPECT_FALSE(PostprocessRoute(alone).has_value()); // on top now: the old Request-URI
+    EXPECT_EQ(alone.RequestUri(), "sip:strict.example.com");
+    ProxyConfig config;
+    config.staticRoutes["strict.example.com"] = NextHop::At(kDomainHop);
+    const auto hop = NextHopAddress(alone, std::nullopt, config); // by the Request-URI
+    ASSERT_TRUE(hop.has_value());
+    EXPECT_EQ(hop->host, kDomainHop.host);
+}
+
 } // namespace
 } // namespace sipsim

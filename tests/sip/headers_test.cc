@@ -737,6 +737,8 @@ TEST(RequestSipUri, ParsedOnceSharedByCopiesAndDroppedWithTheUri)
     EXPECT_EQ(RequestSipUri(copy), first);
     m.Set("Max-Forwards", "69"); // headers do not touch it
     EXPECT_EQ(RequestSipUri(m), first);
+    m.SetRequestUri(m.RequestUri()); // the same text, as a proxy's usual target: kept
+    EXPECT_EQ(RequestSipUri(m), first);
 
     m.SetRequestUri("sip:carol@chicago.example.com");
     ASSERT_NE(RequestSipUri(m), nullptr);
