@@ -4,10 +4,12 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <iosfwd>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 namespace sipsim
 {
@@ -132,6 +134,54 @@ private:
     std::uint32_t m_size = 0;
     bool m_isInline = true;
 };
+
+// Inline: every copy of a message copies each of its lines' name and value.
+inline HeaderValue::HeaderValue(const HeaderValue& other) noexcept
+    : m_size(other.m_size), m_isInline(other.m_isInline)
+{
+    if (m_isInline)
+    {
+        std::memcpy(m_inline, other.m_inline, kInlineCapacity);
+    }
+    else
+    {
+        m_shared = other.m_shared;
+        detail::TextBlock::Retain(m_shared.block);
+    }
+}
+
+inline HeaderValue&
+HeaderValue::operator=(const HeaderValue& other) noexcept
+{
+    if (this != &other)
+    {
+        HeaderValue copy(other);
+        *this = std::move(copy);
+    }
+    return *this;
+}
+
+inline HeaderValue&
+HeaderValue::operator=(HeaderValue&& other) noexcept
+{
+    if (this != &other)
+    {
+        Drop();
+        m_size = other.m_size;
+        m_isInline = other.m_isInline;
+        if (m_isInline)
+        {
+            std::memcpy(m_inline, other.m_inline, kInlineCapacity);
+        }
+        else
+        {
+            m_shared = other.m_shared;
+            other.m_isInline = true;
+            other.m_size = 0;
+        }
+    }
+    return *this;
+}
 
 std::ostream& operator<<(std::ostream& out, const HeaderValue& value);
 

@@ -363,11 +363,11 @@ KnownCanonicalName(std::string_view name)
 
 } // namespace lex
 
-std::string
+HeaderValue
 CanonicalHeaderName(std::string_view name)
 {
     std::string_view known = lex::KnownCanonicalName(name);
-    return std::string(known.empty() ? name : known);
+    return HeaderValue(known.empty() ? name : known);
 }
 
 bool

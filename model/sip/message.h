@@ -25,7 +25,10 @@ struct SipUri;
 /// continuation lines joined with a single space; copies of it share its bytes.
 struct HeaderField
 {
-    std::string name;
+    /// Canonical spelling (CanonicalHeaderName). A HeaderValue, not a std::string: names
+    /// are short and kept inline, so copying a message's lines (every hop does) copies no
+    /// string.
+    HeaderValue name;
     HeaderValue value;
 
     bool operator==(const HeaderField& other) const
@@ -36,7 +39,7 @@ struct HeaderField
 
 /// The canonical spelling for a header name: compact forms expanded and known names in
 /// their RFC capitalisation ("call-id" -> "Call-ID", "i" -> "Call-ID"); unknown names as given.
-std::string CanonicalHeaderName(std::string_view name);
+HeaderValue CanonicalHeaderName(std::string_view name);
 
 namespace detail
 {

@@ -297,7 +297,7 @@ TEST(ParseMessage, CompactFormsAndCaseInsensitiveNames)
     std::vector<std::string> names;
     for (const HeaderField& h : parsed->Headers())
     {
-        names.push_back(h.name);
+        names.push_back(h.name.str());
     }
     EXPECT_EQ(names, (std::vector<std::string>{"Via", "To", "From", "Call-ID", "CSeq",
                                                "Max-Forwards", "Contact", "Supported", "Subject",

@@ -80,7 +80,7 @@ public:
         out.append(wire, 0, wire.find("\r\n") + 2); // the start line as is
         for (const HeaderField& h : m.Headers())
         {
-            out += NameSpelling(h.name);
+            out += NameSpelling(h.name.str());
             out += Pick({"", "", " ", "\t", "  "});
             out += ":";
             out += Pick({"", " ", " ", "   ", "\t"});
