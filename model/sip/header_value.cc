@@ -44,30 +44,13 @@ HeaderValue::Assign(std::string_view text)
         m_isInline = true;
         if (!text.empty())
         {
-            std::memcpy(m_inline, text.data(), text.size());
+            std::memcpy(m_storage.chars, text.data(), text.size());
         }
         return;
     }
     m_isInline = false;
-    m_shared.block = detail::TextBlock::Create(text);
-    m_shared.data = m_shared.block->Chars();
-}
-
-// Out of line: inlined into vector growth, GCC 12 warns falsely (-Wstringop-overflow)
-// about the copy into the inline buffer.
-HeaderValue::HeaderValue(HeaderValue&& other) noexcept
-    : m_size(other.m_size), m_isInline(other.m_isInline)
-{
-    if (m_isInline)
-    {
-        std::memcpy(m_inline, other.m_inline, kInlineCapacity);
-    }
-    else
-    {
-        m_shared = other.m_shared;
-        other.m_isInline = true; // the reference moved here
-        other.m_size = 0;
-    }
+    m_storage.shared.block = detail::TextBlock::Create(text);
+    m_storage.shared.data = m_storage.shared.block->Chars();
 }
 
 HeaderValue
@@ -80,8 +63,8 @@ HeaderValue::Slice(detail::TextBlock* block, std::string_view part)
     HeaderValue value;
     value.m_size = static_cast<std::uint32_t>(part.size());
     value.m_isInline = false;
-    value.m_shared.block = block;
-    value.m_shared.data = part.data();
+    value.m_storage.shared.block = block;
+    value.m_storage.shared.data = part.data();
     detail::TextBlock::Retain(block);
     return value;
 }
@@ -89,7 +72,7 @@ HeaderValue::Slice(detail::TextBlock* block, std::string_view part)
 HeaderValue
 HeaderValue::Part(std::string_view part) const
 {
-    return Slice(m_isInline ? nullptr : m_shared.block, part);
+    return Slice(m_isInline ? nullptr : m_storage.shared.block, part);
 }
 
 std::ostream&

@@ -41,7 +41,7 @@ class HeaderValue
                                           !std::is_same_v<std::decay_t<Text>, HeaderValue>>;
 
 public:
-    HeaderValue() noexcept { m_inline[0] = '\0'; }
+    HeaderValue() noexcept { m_storage.chars[0] = '\0'; }
     HeaderValue(const std::string& text) { Assign(text); }
     HeaderValue(const char* text) { Assign(std::string_view(text)); }
     /// Explicit, so that copying text from a view shows where it happens (and comparisons
@@ -57,7 +57,7 @@ public:
     /// (the parser keeps each value as a part of one value holding the header section).
     HeaderValue Part(std::string_view part) const;
 
-    const char* data() const { return m_isInline ? m_inline : m_shared.data; }
+    const char* data() const { return m_isInline ? m_storage.chars : m_storage.shared.data; }
     std::size_t size() const { return m_size; }
     bool empty() const { return m_size == 0; }
     std::string_view view() const { return {data(), m_size}; }
@@ -118,7 +118,7 @@ private:
     {
         if (!m_isInline)
         {
-            detail::TextBlock::Release(m_shared.block);
+            detail::TextBlock::Release(m_storage.shared.block);
         }
     }
 
@@ -127,10 +127,13 @@ private:
         detail::TextBlock* block;
         const char* data;
     };
-    union {
-        Shared m_shared;
-        char m_inline[kInlineCapacity];
+    /// Copied whole (a trivially copyable union), never by memcpy into `chars`: GCC 12
+    /// warns falsely (-Wstringop-overflow) about that once inlined into vector growth.
+    union Storage {
+        Shared shared;
+        char chars[kInlineCapacity];
     };
+    Storage m_storage;
     std::uint32_t m_size = 0;
     bool m_isInline = true;
 };
@@ -139,14 +142,21 @@ private:
 inline HeaderValue::HeaderValue(const HeaderValue& other) noexcept
     : m_size(other.m_size), m_isInline(other.m_isInline)
 {
-    if (m_isInline)
+    m_storage = other.m_storage;
+    if (!m_isInline)
     {
-        std::memcpy(m_inline, other.m_inline, kInlineCapacity);
+        detail::TextBlock::Retain(m_storage.shared.block);
     }
-    else
+}
+
+inline HeaderValue::HeaderValue(HeaderValue&& other) noexcept
+    : m_size(other.m_size), m_isInline(other.m_isInline)
+{
+    m_storage = other.m_storage;
+    if (!m_isInline)
     {
-        m_shared = other.m_shared;
-        detail::TextBlock::Retain(m_shared.block);
+        other.m_isInline = true; // the reference moved here
+        other.m_size = 0;
     }
 }
 
@@ -169,13 +179,9 @@ HeaderValue::operator=(HeaderValue&& other) noexcept
         Drop();
         m_size = other.m_size;
         m_isInline = other.m_isInline;
-        if (m_isInline)
+        m_storage = other.m_storage;
+        if (!m_isInline)
         {
-            std::memcpy(m_inline, other.m_inline, kInlineCapacity);
-        }
-        else
-        {
-            m_shared = other.m_shared;
             other.m_isInline = true;
             other.m_size = 0;
         }
