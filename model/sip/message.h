@@ -47,12 +47,22 @@ bool HeaderNameEqualsSlow(std::string_view a, std::string_view b);
 } // namespace detail
 
 /// Case-insensitive, compact-form-aware header name comparison ("v" matches "Via").
-/// Inline length test first: most comparisons are between different names, and only
-/// one-letter compact forms can match a name of another length.
+/// Inline tests first: most comparisons are between different names, and only one-letter
+/// compact forms can match a name of another length. Names of one length longer than a
+/// letter match only if their first and last letters do; a header search meets many such
+/// pairs ("CSeq"/"From", "Call-ID"/"Contact"). Setting bit 0x20 folds letters' case and
+/// never separates two equal characters, so a difference after it is a real one.
 inline bool
 HeaderNameEquals(std::string_view a, std::string_view b)
 {
-    if (a.size() != b.size() && a.size() != 1 && b.size() != 1)
+    if (a.size() != b.size())
+    {
+        if (a.size() != 1 && b.size() != 1)
+        {
+            return false;
+        }
+    }
+    else if (a.size() > 1 && (((a.front() ^ b.front()) | (a.back() ^ b.back())) & ~0x20) != 0)
     {
         return false;
     }

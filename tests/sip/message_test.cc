@@ -2,6 +2,7 @@
 #include "sip/headers.h"
 #include "sip/message.h"
 
+#include <cctype>
 #include <gtest/gtest.h>
 #include <random>
 #include <string>
@@ -97,6 +98,46 @@ TEST(HeaderNames, EqualsIsCaseInsensitiveAndCompactAware)
     EXPECT_FALSE(HeaderNameEquals("Via", "Vias"));
     EXPECT_FALSE(HeaderNameEquals("g", "h"));
     EXPECT_FALSE(HeaderNameEquals("x", "X-Foo"));
+}
+
+/// The rule HeaderNameEquals implements, written plainly: case-insensitive equality after
+/// expanding one-letter compact forms.
+bool
+ReferenceHeaderNameEquals(std::string_view a, std::string_view b)
+{
+    auto expanded = [](std::string_view name) {
+        std::string text =
+            name.size() == 1 ? std::string(CanonicalHeaderName(name)) : std::string(name);
+        for (char& c : text)
+        {
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        return text;
+    };
+    return expanded(a) == expanded(b);
+}
+
+TEST(HeaderNames, EqualsAgreesWithThePlainRuleOnEveryPair)
+{
+    // Same-length pairs that differ only at the first or last character, or only in case
+    // there, or in characters that differ in bit 0x20 but are not letters ('-' and '\r').
+    std::vector<std::string> names = {
+        "Via",     "v",     "V",     "Call-ID",   "CALL-ID", "call-iD", "i",      "I",
+        "Contact", "m",     "CSeq",  "cseq",      "From",    "f",       "To",     "t",
+        "Route",   "Allow", "X-Foo", "x-fOO",     "X-Fo\r",  "\rX-Foo", "-X-Foo", "X-Fo-",
+        "Y-Foo",   "X-Fop", "k",     "Supported", "Subject", "s",       "@ab",    "`ab",
+        "ab@",     "ab`",   "g",     "h"};
+    int matches = 0;
+    for (const std::string& a : names)
+    {
+        for (const std::string& b : names)
+        {
+            const bool expected = ReferenceHeaderNameEquals(a, b);
+            EXPECT_EQ(HeaderNameEquals(a, b), expected) << a << " / " << b;
+            matches += expected ? 1 : 0;
+        }
+    }
+    EXPECT_GT(matches, static_cast<int>(names.size())); // some pairs other than (a, a) match
 }
 
 TEST(SplitHeaderList, TopLevelCommasOnly)
