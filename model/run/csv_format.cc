@@ -1,5 +1,7 @@
 #include "csv_format.h"
 
+#include "sip/lex.h"
+
 #include <cmath>
 #include <cstdio>
 
@@ -14,43 +16,56 @@ FormatSeconds(double seconds)
     return buffer;
 }
 
+namespace
+{
+
+/// Writes value's decimal digits so that they end at end; returns where they start.
+char*
+DigitsEndingAt(char* end, uint64_t value)
+{
+    do
+    {
+        *--end = static_cast<char>('0' + value % 10);
+        value /= 10;
+    } while (value != 0);
+    return end;
+}
+
+} // namespace
+
 void
 AppendUnsigned(std::string& out, uint64_t value)
 {
     char digits[20];
-    std::size_t n = 0;
-    do
-    {
-        digits[n++] = static_cast<char>('0' + value % 10);
-        value /= 10;
-    } while (value != 0);
-    while (n > 0)
-    {
-        out += digits[--n];
-    }
+    char* const end = digits + sizeof(digits);
+    const char* begin = DigitsEndingAt(end, value);
+    out.append(begin, static_cast<std::size_t>(end - begin));
 }
 
 void
 AppendSeconds(std::string& out, TimePoint t)
 {
-    // Integer arithmetic: exact for any nanosecond count, no double rounding.
+    // Integer arithmetic: exact for any nanosecond count, no double rounding. The text is
+    // built backwards in one buffer and appended once (a row per transmission).
     const int64_t ns = t.count();
     const bool negative = ns < 0;
     const uint64_t magnitude = negative ? static_cast<uint64_t>(-(ns + 1)) + 1 : ns;
-    if (negative)
-    {
-        out += '-';
-    }
-    AppendUnsigned(out, magnitude / 1000000000ULL);
-    out += '.';
+    char text[32]; // '-', 11 digits of seconds, '.', 9 decimals
+    char* const end = text + sizeof(text);
     uint64_t fraction = magnitude % 1000000000ULL;
-    char digits[9];
-    for (int i = 8; i >= 0; --i)
+    char* begin = end;
+    for (int i = 0; i < 9; ++i)
     {
-        digits[i] = static_cast<char>('0' + fraction % 10);
+        *--begin = static_cast<char>('0' + fraction % 10);
         fraction /= 10;
     }
-    out.append(digits, sizeof(digits));
+    *--begin = '.';
+    begin = DigitsEndingAt(begin, magnitude / 1000000000ULL);
+    if (negative)
+    {
+        *--begin = '-';
+    }
+    out.append(begin, static_cast<std::size_t>(end - begin));
 }
 
 std::string
@@ -76,18 +91,18 @@ FormatSeconds(const std::optional<double>& seconds)
 void
 AppendCsvField(std::string& out, std::string_view text)
 {
-    // One pass with a plain loop: string_view::find_first_of tries each of the four
-    // characters per position (~400 instructions for a 40-byte Call-ID).
-    bool plain = true;
-    for (char c : text)
+    // Sixteen bytes per step, then a plain loop: string_view::find_first_of tries each of
+    // the four characters per position (~400 instructions for a 40-byte Call-ID).
+    const char* p = text.data();
+    const char* const end = p + text.size();
+    if (!lex::FindInBlocks<',', '"', '\r', '\n'>(p, end))
     {
-        if (c == ',' || c == '"' || c == '\r' || c == '\n')
+        while (p != end && *p != ',' && *p != '"' && *p != '\r' && *p != '\n')
         {
-            plain = false;
-            break;
+            ++p;
         }
     }
-    if (plain)
+    if (p == end)
     {
         out.append(text);
         return;

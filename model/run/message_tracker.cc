@@ -58,7 +58,24 @@ MessageTracker::MessageTracker(Options options, std::ostream* csv, CallLookup lo
 }
 
 NodeId
-MessageTracker::NodeOfHost(const std::string& host) const
+MessageTracker::NodeOfHost(const std::string& host)
+{
+    constexpr std::size_t kMaxRememberedHosts = 4096;
+    if (const auto it = m_hostNodes.find(host); it != m_hostNodes.end())
+    {
+        return it->second;
+    }
+    if (m_hostNodes.size() >= kMaxRememberedHosts)
+    {
+        m_hostNodes.clear();
+    }
+    const NodeId node = ResolveHost(host);
+    m_hostNodes.emplace(host, node);
+    return node;
+}
+
+NodeId
+MessageTracker::ResolveHost(const std::string& host) const
 {
     if (auto ip = ParseIpv4(host))
     {

@@ -136,7 +136,8 @@ private:
     void Resolve(uint64_t seq, MessageStatus status, const std::string& reason = {});
     void Flush();
     void Write(Record& record);
-    NodeId NodeOfHost(const std::string& host) const;
+    NodeId NodeOfHost(const std::string& host);
+    NodeId ResolveHost(const std::string& host) const;
     std::string_view NameView(NodeId node) const;
     uint64_t ContentKey(NodeId from, NodeId to, const std::string& bytes) const;
     bool SeenBefore(TimePoint now, uint64_t key);
@@ -157,6 +158,11 @@ private:
 
     IdMap<TimePoint> m_seen; ///< hop + bytes -> last transmission
     std::deque<std::pair<TimePoint, uint64_t>> m_seenOrder;
+
+    /// Host text -> node, remembered: a run sends to a few hosts, and resolving one parses
+    /// its address text every time. Emptied when full, so endless distinct hosts cannot
+    /// grow it without bound.
+    absl::flat_hash_map<std::string, NodeId, BytesHasher> m_hostNodes;
 
     MessageCounters m_counters;
     std::string m_bytes; ///< the packet being looked at, reused

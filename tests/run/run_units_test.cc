@@ -9,9 +9,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <limits>
 #include <random>
 #include <sstream>
 #include <vector>
@@ -179,6 +181,58 @@ TEST(CsvFormat, FixedFormats)
     EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
     EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
     EXPECT_EQ(RoundNs(0.1 + 0.2), 0.3);
+}
+
+TEST(CsvFormat, SecondsAndIntegersMatchPrintfOverTheWholeRange)
+{
+    std::mt19937_64 random(7);
+    std::vector<int64_t> values = {0,
+                                   1,
+                                   -1,
+                                   999999999,
+                                   1000000000,
+                                   -1000000000,
+                                   std::numeric_limits<int64_t>::max(),
+                                   std::numeric_limits<int64_t>::min()};
+    for (int i = 0; i < 2000; ++i)
+    {
+        values.push_back(static_cast<int64_t>(random()) >> (random() % 64));
+    }
+    for (const int64_t ns : values)
+    {
+        const uint64_t magnitude = ns < 0 ? 0 - static_cast<uint64_t>(ns) : ns;
+        char expected[48];
+        std::snprintf(expected, sizeof(expected), "%s%llu.%09llu", ns < 0 ? "-" : "",
+                      static_cast<unsigned long long>(magnitude / 1000000000ULL),
+                      static_cast<unsigned long long>(magnitude % 1000000000ULL));
+        std::string out = "x";
+        AppendSeconds(out, TimePoint(ns));
+        EXPECT_EQ(out, std::string("x") + expected) << ns;
+        out = "y";
+        AppendUnsigned(out, magnitude);
+        EXPECT_EQ(out, "y" + std::to_string(magnitude));
+    }
+}
+
+TEST(CsvFormat, QuotesExactlyTheFieldsWithASpecialCharacterAnywhere)
+{
+    // Specials at every position of fields longer than one 16-byte block.
+    for (std::size_t length = 0; length < 40; ++length)
+    {
+        const std::string plain(length, 'a');
+        EXPECT_EQ(CsvField(plain), plain);
+        for (std::size_t at = 0; at < length; ++at)
+        {
+            for (const char special : {',', '"', '\r', '\n'})
+            {
+                std::string field = plain;
+                field[at] = special;
+                std::string expected = "\"" + field.substr(0, at) + special +
+                                       (special == '"' ? "\"" : "") + field.substr(at + 1) + "\"";
+                EXPECT_EQ(CsvField(field), expected) << length << " " << at;
+            }
+        }
+    }
 }
 
 TEST(Invariants, HoldForConsistentCounters)
