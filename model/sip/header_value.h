@@ -78,6 +78,46 @@ public:
         return view().substr(pos, count);
     }
 
+    /// What a memo of one piece of a value can hold (headers.h): a From or To value's tag,
+    /// found by validating the whole name-addr, and a Call-ID's validated text. Each is
+    /// read several times per message and hop (transactions, dialogs, loop detection).
+    enum class Piece : std::uint8_t
+    {
+        None,
+        AddressTag,
+        CallId,
+    };
+    /// False unless that piece was remembered; else sets `piece` (a view into this value,
+    /// possibly empty). The value is immutable, so the memo never goes stale; copies carry it.
+    bool RememberedPiece(Piece kind, std::string_view& piece) const
+    {
+        if (kind == Piece::None || m_memoKind != kind)
+        {
+            return false;
+        }
+        piece = std::string_view(data() + m_memoOffset, m_memoSize);
+        return true;
+    }
+    /// Remembers one piece (replacing any other); a piece that is not a view into this
+    /// value, or lies beyond what a byte can say, is not remembered.
+    void RememberPiece(Piece kind, std::string_view piece) const
+    {
+        // Addresses as integers: comparing pointers into different objects is unspecified.
+        const auto begin = reinterpret_cast<std::uintptr_t>(data());
+        const auto at = piece.empty() ? begin : reinterpret_cast<std::uintptr_t>(piece.data());
+        if (at < begin || at - begin + piece.size() > m_size)
+        {
+            return;
+        }
+        const std::uintptr_t offset = at - begin;
+        if (offset <= 0xFF && piece.size() <= 0xFF)
+        {
+            m_memoOffset = static_cast<std::uint8_t>(offset);
+            m_memoSize = static_cast<std::uint8_t>(piece.size());
+            m_memoKind = kind;
+        }
+    }
+
     friend bool operator==(const HeaderValue& a, const HeaderValue& b)
     {
         return a.view() == b.view();
@@ -132,16 +172,32 @@ private:
         Shared shared;
         char chars[kInlineCapacity];
     };
+    /// Copies the memo along with the value; a moved-from value is left empty, without one.
+    void TakeMemo(const HeaderValue& other) noexcept
+    {
+        m_memoKind = other.m_memoKind;
+        m_memoOffset = other.m_memoOffset;
+        m_memoSize = other.m_memoSize;
+    }
+    void ForgetMemo() noexcept { m_memoKind = Piece::None; }
+
     Storage m_storage;
     std::uint32_t m_size = 0;
     bool m_isInline = true;
+    // The memo, in what would otherwise be padding (the class stays 24 bytes).
+    mutable Piece m_memoKind = Piece::None;
+    mutable std::uint8_t m_memoOffset = 0;
+    mutable std::uint8_t m_memoSize = 0;
 };
+
+static_assert(sizeof(HeaderValue) == 24, "the memo must fit in the padding");
 
 // Inline: every copy of a message copies each of its lines' name and value.
 inline HeaderValue::HeaderValue(const HeaderValue& other) noexcept
     : m_size(other.m_size), m_isInline(other.m_isInline)
 {
     m_storage = other.m_storage;
+    TakeMemo(other);
     if (!m_isInline)
     {
         detail::TextBlock::Retain(m_storage.shared.block);
@@ -152,10 +208,12 @@ inline HeaderValue::HeaderValue(HeaderValue&& other) noexcept
     : m_size(other.m_size), m_isInline(other.m_isInline)
 {
     m_storage = other.m_storage;
+    TakeMemo(other);
     if (!m_isInline)
     {
         other.m_isInline = true; // the reference moved here
         other.m_size = 0;
+        other.ForgetMemo();
     }
 }
 
@@ -179,10 +237,12 @@ HeaderValue::operator=(HeaderValue&& other) noexcept
         m_size = other.m_size;
         m_isInline = other.m_isInline;
         m_storage = other.m_storage;
+        TakeMemo(other);
         if (!m_isInline)
         {
             other.m_isInline = true;
             other.m_size = 0;
+            other.ForgetMemo();
         }
     }
     return *this;

@@ -37,6 +37,19 @@ ValidCallId(std::string_view value)
     return IsCallId(id) ? id : std::string_view();
 }
 
+/// ValidCallId, remembered in the value.
+std::string_view
+ValidCallId(const HeaderValue& value)
+{
+    std::string_view id;
+    if (!value.RememberedPiece(HeaderValue::Piece::CallId, id))
+    {
+        id = ValidCallId(value.view());
+        value.RememberPiece(HeaderValue::Piece::CallId, id);
+    }
+    return id;
+}
+
 } // namespace
 
 Result<CSeq>
@@ -202,7 +215,17 @@ std::string_view
 HeaderTag(const SipMessage& message, std::string_view headerName)
 {
     const HeaderValue* value = message.Get(headerName);
-    return value ? AddressTag(*value) : std::string_view();
+    if (value == nullptr)
+    {
+        return {};
+    }
+    std::string_view tag;
+    if (!value->RememberedPiece(HeaderValue::Piece::AddressTag, tag))
+    {
+        tag = AddressTag(value->view());
+        value->RememberPiece(HeaderValue::Piece::AddressTag, tag);
+    }
+    return tag;
 }
 
 Result<NameAddr>

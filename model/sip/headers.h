@@ -144,6 +144,7 @@ Result<NameAddr> GetFrom(const SipMessage& message);
 /// Empty when there is no tag or the value does not parse.
 std::string_view AddressTag(std::string_view value);
 /// AddressTag of the message's first line of that header (From, To); empty when absent.
+/// Remembered in the header value (HeaderValue::RememberedPiece).
 std::string_view HeaderTag(const SipMessage& message, std::string_view headerName);
 Result<NameAddr> GetTo(const SipMessage& message);
 Result<CSeq> GetCSeq(const SipMessage& message);

@@ -1,5 +1,6 @@
 // HeaderValue: shared immutable header values, and what SipMessage copies share through it.
 #include "sip/header_value.h"
+#include "sip/headers.h"
 #include "sip/message.h"
 
 #include <gtest/gtest.h>
@@ -177,6 +178,83 @@ TEST(HeaderValue, FoldedValueIsJoinedIntoItsOwnBytes)
     const HeaderValue* subject = message.Get("Subject");
     ASSERT_NE(subject, nullptr);
     EXPECT_EQ(*subject, "I know you're there, pick up the phone");
+}
+
+constexpr HeaderValue::Piece kTag = HeaderValue::Piece::AddressTag;
+
+TEST(HeaderValue, RemembersAPieceForItselfAndItsCopiesOnly)
+{
+    const HeaderValue from("Alice <sip:alice@atlanta.example.com>;tag=1928301774");
+    std::string_view tag;
+    EXPECT_FALSE(from.RememberedPiece(kTag, tag));
+    from.RememberPiece(kTag, AddressTag(from.view()));
+    ASSERT_TRUE(from.RememberedPiece(kTag, tag));
+    EXPECT_EQ(tag, "1928301774");
+
+    HeaderValue copy = from; // carries the memo, as a view into its own bytes
+    ASSERT_TRUE(copy.RememberedPiece(kTag, tag));
+    EXPECT_EQ(tag, "1928301774");
+    EXPECT_GE(tag.data(), copy.data());
+
+    HeaderValue moved = std::move(copy);
+    ASSERT_TRUE(moved.RememberedPiece(kTag, tag));
+    EXPECT_EQ(tag, "1928301774");
+    EXPECT_TRUE(copy.empty()); // the moved-from state
+    EXPECT_FALSE(copy.RememberedPiece(kTag, tag));
+
+    moved = HeaderValue("Bob <sip:bob@biloxi.example.com>;tag=a6c85cf"); // a new value
+    EXPECT_FALSE(moved.RememberedPiece(kTag, tag));
+    moved = from;
+    ASSERT_TRUE(moved.RememberedPiece(kTag, tag));
+    EXPECT_EQ(tag, "1928301774");
+
+    const HeaderValue none("<sip:carol@chicago.example.com>");
+    none.RememberPiece(kTag, AddressTag(none.view()));
+    ASSERT_TRUE(none.RememberedPiece(kTag, tag));
+    EXPECT_TRUE(tag.empty());
+
+    // Not remembered: a view into other bytes, a tag beyond a byte's reach.
+    const HeaderValue other("Alice <sip:alice@atlanta.example.com>;tag=1928301774");
+    other.RememberPiece(kTag, AddressTag(from.view()));
+    EXPECT_FALSE(other.RememberedPiece(kTag, tag));
+    // Another kind of piece is not the one remembered, and replaces it.
+    ASSERT_TRUE(from.RememberedPiece(kTag, tag));
+    EXPECT_FALSE(from.RememberedPiece(HeaderValue::Piece::CallId, tag));
+    from.RememberPiece(HeaderValue::Piece::CallId, from.substr(0, 5));
+    ASSERT_TRUE(from.RememberedPiece(HeaderValue::Piece::CallId, tag));
+    EXPECT_EQ(tag, "Alice");
+    EXPECT_FALSE(from.RememberedPiece(kTag, tag));
+    const HeaderValue far("\"" + std::string(300, 'a') + "\" <sip:a@b.example.com>;tag=far");
+    far.RememberPiece(kTag, AddressTag(far.view()));
+    EXPECT_FALSE(far.RememberedPiece(kTag, tag));
+}
+
+TEST(HeaderValue, RememberedTagsAndCallIdsFollowTheValueThroughChangesAndCopies)
+{
+    SipMessage message = Parsed(Request());
+    EXPECT_EQ(HeaderTag(message, "From"), "1928301774");
+    EXPECT_EQ(HeaderTag(message, "From"), "1928301774"); // remembered
+    const SipMessage before = message;
+    message.Set("From", "Alice <sip:alice@atlanta.example.com>;tag=changed");
+    EXPECT_EQ(HeaderTag(message, "From"), "changed");
+    EXPECT_EQ(HeaderTag(before, "From"), "1928301774");
+    message.Set("From", "\"" + std::string(300, 'a') + "\" <sip:alice@atlanta.example.com>;tag=x");
+    EXPECT_EQ(HeaderTag(message, "From"), "x");
+    EXPECT_EQ(HeaderTag(message, "From"), "x");
+    message.Set("From", "<sip:alice@atlanta.example.com>;tag=1;;broken");
+    EXPECT_EQ(HeaderTag(message, "From"), "");
+    EXPECT_EQ(HeaderTag(message, "From"), "");
+    EXPECT_EQ(HeaderTag(message, "To"), "");
+    message.Set("To", "Bob <sip:bob@biloxi.example.com>;tag=a6c85cf");
+    EXPECT_EQ(HeaderTag(message, "To"), "a6c85cf");
+
+    EXPECT_EQ(CallIdView(message), "a84b4c76e66710@pc33.atlanta.example.com");
+    EXPECT_EQ(*GetCallId(message), "a84b4c76e66710@pc33.atlanta.example.com"); // remembered
+    message.Set("Call-ID", "f81d4fae-7dec-11d0-a765-00a0c91e6bf6@foo.bar.com");
+    EXPECT_EQ(CallIdView(message), "f81d4fae-7dec-11d0-a765-00a0c91e6bf6@foo.bar.com");
+    message.Set("Call-ID", "not a word");
+    EXPECT_EQ(CallIdView(message), "");
+    EXPECT_FALSE(GetCallId(message).Ok());
 }
 
 TEST(HeaderValue, CopiesMayBeMadeAndDroppedOnSeveralThreads)
