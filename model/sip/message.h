@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +45,43 @@ HeaderValue CanonicalHeaderName(std::string_view name);
 namespace detail
 {
 bool HeaderNameEqualsSlow(std::string_view a, std::string_view b);
+
+/// Byte equality of two strings of one size, without a library call when they are at most
+/// 16 bytes (header names): two loads each, overlapping when the size is not a power of two.
+inline bool
+SameBytesOfSize(const char* a, const char* b, std::size_t size)
+{
+    auto load8 = [](const char* at) {
+        std::uint64_t word;
+        std::memcpy(&word, at, sizeof(word));
+        return word;
+    };
+    auto load4 = [](const char* at) {
+        std::uint32_t word;
+        std::memcpy(&word, at, sizeof(word));
+        return word;
+    };
+    if (size >= 8 && size <= 16)
+    {
+        return ((load8(a) ^ load8(b)) | (load8(a + size - 8) ^ load8(b + size - 8))) == 0;
+    }
+    if (size >= 4 && size < 8)
+    {
+        return ((load4(a) ^ load4(b)) | (load4(a + size - 4) ^ load4(b + size - 4))) == 0;
+    }
+    if (size < 4)
+    {
+        for (std::size_t i = 0; i < size; ++i)
+        {
+            if (a[i] != b[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+    return std::memcmp(a, b, size) == 0;
+}
 } // namespace detail
 
 /// Case-insensitive, compact-form-aware header name comparison ("v" matches "Via").
@@ -51,7 +89,8 @@ bool HeaderNameEqualsSlow(std::string_view a, std::string_view b);
 /// compact forms can match a name of another length. Names of one length longer than a
 /// letter match only if their first and last letters do; a header search meets many such
 /// pairs ("CSeq"/"From", "Call-ID"/"Contact"). Setting bit 0x20 folds letters' case and
-/// never separates two equal characters, so a difference after it is a real one.
+/// never separates two equal characters, so a difference after it is a real one. Stored
+/// names are canonical and so are most names asked for: an exact match ends it inline.
 inline bool
 HeaderNameEquals(std::string_view a, std::string_view b)
 {
@@ -62,9 +101,16 @@ HeaderNameEquals(std::string_view a, std::string_view b)
             return false;
         }
     }
-    else if (a.size() > 1 && (((a.front() ^ b.front()) | (a.back() ^ b.back())) & ~0x20) != 0)
+    else if (a.size() > 1)
     {
-        return false;
+        if ((((a.front() ^ b.front()) | (a.back() ^ b.back())) & ~0x20) != 0)
+        {
+            return false;
+        }
+        if (detail::SameBytesOfSize(a.data(), b.data(), a.size()))
+        {
+            return true;
+        }
     }
     return detail::HeaderNameEqualsSlow(a, b);
 }

@@ -100,6 +100,22 @@ TEST(HeaderNames, EqualsIsCaseInsensitiveAndCompactAware)
     EXPECT_FALSE(HeaderNameEquals("x", "X-Foo"));
 }
 
+TEST(HeaderNames, SameBytesOfSizeSeesADifferenceAtEveryPosition)
+{
+    for (std::size_t size = 0; size <= 40; ++size)
+    {
+        const std::string a(size, 'x');
+        std::string b = a;
+        EXPECT_TRUE(detail::SameBytesOfSize(a.data(), b.data(), size)) << size;
+        for (std::size_t at = 0; at < size; ++at)
+        {
+            b[at] = 'y';
+            EXPECT_FALSE(detail::SameBytesOfSize(a.data(), b.data(), size)) << size << " " << at;
+            b[at] = 'x';
+        }
+    }
+}
+
 /// The rule HeaderNameEquals implements, written plainly: case-insensitive equality after
 /// expanding one-letter compact forms.
 bool
