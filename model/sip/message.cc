@@ -170,6 +170,58 @@ CompactExpansion(char c)
     return kCompactForms[static_cast<std::size_t>(lower - 'a')];
 }
 
+/// Position of the name in kKnownNames (compact forms expanded, any case), or -1.
+int
+KnownNameIndex(std::string_view name)
+{
+    if (name.size() == 1)
+    {
+        const std::string_view expanded = CompactExpansion(name[0]);
+        return expanded.empty() ? -1 : KnownNameIndex(expanded);
+    }
+    if (name.empty() || name.size() >= kMaxKnownLength)
+    {
+        return -1;
+    }
+    const char first = lex::ToLower(name[0]);
+    if (first < 'a' || first > 'z')
+    {
+        return -1;
+    }
+    for (uint8_t entry : Index().buckets[NameIndex::Slot(name)])
+    {
+        if (entry == 0)
+        {
+            break;
+        }
+        // Same size by the bucket; names arrive canonical more often than not.
+        const std::string_view known = kKnownNames[entry - 1];
+        if (detail::SameBytesOfSize(known.data(), name.data(), name.size()) ||
+            lex::EqualsIgnoreCase(known, name))
+        {
+            return entry - 1;
+        }
+    }
+    return -1;
+}
+
+/// The known names as header values, made once: every header line a message gains (the
+/// parser, Add, Set) copies its name, and a long one (Proxy-Authorization) would otherwise
+/// cost an allocation each time. Never changed after it is built, so threads may share it.
+const std::array<HeaderValue, kKnownCount>&
+KnownNameValues()
+{
+    static const std::array<HeaderValue, kKnownCount> values = [] {
+        std::array<HeaderValue, kKnownCount> made;
+        for (std::size_t i = 0; i < kKnownCount; ++i)
+        {
+            made[i] = HeaderValue(std::string_view(kKnownNames[i]));
+        }
+        return made;
+    }();
+    return values;
+}
+
 /// Characters FindTopLevelComma must look at; everything else is skipped by one table load.
 struct ListSpecials
 {
@@ -333,32 +385,8 @@ namespace lex
 std::string_view
 KnownCanonicalName(std::string_view name)
 {
-    if (name.empty())
-    {
-        return {};
-    }
-    if (name.size() == 1)
-    {
-        return CompactExpansion(name[0]);
-    }
-    char first = ToLower(name[0]);
-    if (first < 'a' || first > 'z' || name.size() >= kMaxKnownLength)
-    {
-        return {};
-    }
-    for (uint8_t entry : Index().buckets[NameIndex::Slot(name)])
-    {
-        if (entry == 0)
-        {
-            break;
-        }
-        std::string_view known = kKnownNames[entry - 1];
-        if (EqualsIgnoreCase(known, name))
-        {
-            return known;
-        }
-    }
-    return {};
+    const int known = KnownNameIndex(name);
+    return known < 0 ? std::string_view() : kKnownNames[known];
 }
 
 } // namespace lex
@@ -366,8 +394,8 @@ KnownCanonicalName(std::string_view name)
 HeaderValue
 CanonicalHeaderName(std::string_view name)
 {
-    std::string_view known = lex::KnownCanonicalName(name);
-    return HeaderValue(known.empty() ? name : known);
+    const int known = KnownNameIndex(name);
+    return known < 0 ? HeaderValue(name) : KnownNameValues()[known];
 }
 
 bool

@@ -392,13 +392,12 @@ MessageParser::ParseHeaders(SipMessage& message)
                                 ? HeaderValue(foldedValue)
                                 : shared.Part(shared.view().substr(firstOffset, firstPart.size()));
 
-        std::string_view canonical = lex::KnownCanonicalName(name);
+        HeaderValue canonical = CanonicalHeaderName(name);
         if (canonical == "Content-Length" && !NoteContentLength(value, headerLine, valueColumn))
         {
             return false;
         }
-        headers.push_back(
-            HeaderField{std::string(canonical.empty() ? name : canonical), std::move(value)});
+        headers.push_back(HeaderField{std::move(canonical), std::move(value)});
     }
 }
 

@@ -1,5 +1,6 @@
 // SipMessage, header-name helpers and ParseMessage on hand-written messages.
 #include "sip/headers.h"
+#include "sip/lex.h"
 #include "sip/message.h"
 
 #include <cctype>
@@ -84,6 +85,21 @@ TEST(HeaderNames, CanonicalForms)
     {
         EXPECT_EQ(CanonicalHeaderName(c.in), c.out) << c.in;
     }
+}
+
+TEST(HeaderNames, KnownLongNamesAreSharedNotCopied)
+{
+    // Every lookup of a known name gives the same bytes, however it was spelt.
+    const HeaderValue first = CanonicalHeaderName("proxy-authorization");
+    const HeaderValue second = CanonicalHeaderName("Proxy-Authorization");
+    EXPECT_EQ(first, "Proxy-Authorization");
+    EXPECT_EQ(first.data(), second.data());
+    EXPECT_EQ(lex::KnownCanonicalName("PROXY-AUTHENTICATE"), "Proxy-Authenticate");
+    EXPECT_EQ(lex::KnownCanonicalName("Proxy-Authorisation"), "");
+    EXPECT_EQ(lex::KnownCanonicalName(""), "");
+    EXPECT_EQ(CanonicalHeaderName(""), "");
+    const std::string longUnknown(40, 'a');
+    EXPECT_EQ(CanonicalHeaderName(longUnknown), longUnknown);
 }
 
 TEST(HeaderNames, EqualsIsCaseInsensitiveAndCompactAware)
