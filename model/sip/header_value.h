@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -60,6 +61,24 @@ public:
     std::size_t size() const { return m_size; }
     bool empty() const { return m_size == 0; }
     std::string_view view() const { return {data(), m_size}; }
+    /// Bytes a CopyPadded destination needs beyond size().
+    static constexpr std::size_t kPaddedCopySlack = 16;
+    /// Copies the value to `out`, which must have room for size() + kPaddedCopySlack bytes,
+    /// and returns the end of the copy. A short value is copied as one 16-byte block from
+    /// its inline buffer (no library call; the bytes after the copy are overwritten or
+    /// dropped by the caller): header names are short, and a message writes one per line.
+    char* CopyPadded(char* out) const
+    {
+        if (m_isInline)
+        {
+            std::memcpy(out, m_storage.chars, kInlineCapacity);
+        }
+        else
+        {
+            std::memcpy(out, m_storage.shared.data, m_size);
+        }
+        return out + m_size;
+    }
     operator std::string_view() const { return view(); }
     std::string str() const { return std::string(view()); }
 
@@ -149,6 +168,7 @@ public:
 private:
     /// Values up to this long live inside the object (no allocation, no reference count).
     static constexpr std::size_t kInlineCapacity = 16;
+    static_assert(kPaddedCopySlack >= kInlineCapacity, "a padded copy writes the whole buffer");
 
     void Assign(std::string_view text);
     /// `part` shared from `block` (null: copied), or inline when short.

@@ -739,7 +739,7 @@ SipMessage::SerializeTo(std::string& out) const
     // Write through a cursor into the sized buffer: one append call per piece costs more
     // than the copying itself (this runs for every message sent).
     const std::size_t start = out.size();
-    out.resize(start + size);
+    out.resize(start + size + HeaderValue::kPaddedCopySlack); // room for one padded copy
     char* cursor = out.data() + start;
     auto put = [&cursor](std::string_view piece) {
         std::memcpy(cursor, piece.data(), piece.size());
@@ -764,9 +764,16 @@ SipMessage::SerializeTo(std::string& out) const
     put("\r\n");
     for (const HeaderField& field : Headers())
     {
-        put(field.name);
-        put(field.value.empty() ? std::string_view(":") : std::string_view(": "));
-        put(field.value);
+        cursor = field.name.CopyPadded(cursor);
+        if (field.value.empty())
+        {
+            put(":");
+        }
+        else
+        {
+            put(": "); // constant sizes: copies the compiler writes out, no memcpy call
+            put(field.value);
+        }
         put("\r\n");
     }
     put("\r\n");

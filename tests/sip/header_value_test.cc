@@ -180,6 +180,23 @@ TEST(HeaderValue, FoldedValueIsJoinedIntoItsOwnBytes)
     EXPECT_EQ(*subject, "I know you're there, pick up the phone");
 }
 
+TEST(HeaderValue, PaddedCopiesWriteTheValueAndEndAfterIt)
+{
+    const std::string text = "Proxy-Authorization: Digest username=alice, realm=atlanta";
+    for (std::size_t size = 0; size <= 40; ++size)
+    {
+        const HeaderValue whole(text);
+        for (const HeaderValue& value :
+             {HeaderValue(text.substr(0, size)), whole.Part(whole.substr(0, size))})
+        {
+            std::string buffer(size + HeaderValue::kPaddedCopySlack, '#');
+            char* end = value.CopyPadded(buffer.data());
+            ASSERT_EQ(end, buffer.data() + size);
+            EXPECT_EQ(buffer.substr(0, size), text.substr(0, size));
+        }
+    }
+}
+
 constexpr HeaderValue::Piece kTag = HeaderValue::Piece::AddressTag;
 
 TEST(HeaderValue, RemembersAPieceForItselfAndItsCopiesOnly)
