@@ -8,6 +8,7 @@
 #include "run/summary.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -88,6 +89,122 @@ TEST(MessageInfo, NumbersReadAsTheirLeadingDigits)
     EXPECT_EQ(junk.cseqNumber, 12u);
     EXPECT_TRUE(junk.cseqMethod.empty());
     EXPECT_EQ(junk.RetransmissionKey(), "2 (?)");
+}
+
+/// The header part of the summary's rule, written plainly: after any leading CRLFs and the
+/// start line, header lines run to the first empty one (a line ends at LF, one CR before it
+/// dropped); the first non-empty Call-ID (or "i") and CSeq values count, named before a
+/// colon, blanks trimmed, any case.
+std::pair<std::string, std::string>
+ReferenceCallIdAndCSeq(std::string text)
+{
+    while (text.rfind("\r\n", 0) == 0)
+    {
+        text.erase(0, 2);
+    }
+    std::vector<std::string> lines;
+    for (std::size_t start = 0;;)
+    {
+        const std::size_t lf = text.find('\n', start);
+        lines.push_back(
+            text.substr(start, lf == std::string::npos ? std::string::npos : lf - start));
+        if (lf == std::string::npos || lf + 1 == text.size())
+        {
+            break;
+        }
+        start = lf + 1;
+    }
+    auto trim = [](std::string t) {
+        while (!t.empty() && (t.front() == ' ' || t.front() == '\t'))
+        {
+            t.erase(0, 1);
+        }
+        while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r'))
+        {
+            t.pop_back();
+        }
+        return t;
+    };
+    auto lower = [](std::string t) {
+        for (char& c : t)
+        {
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        return t;
+    };
+    std::string callId;
+    std::string cseq;
+    for (std::size_t i = 1; i < lines.size() && (callId.empty() || cseq.empty()); ++i)
+    {
+        std::string line = lines[i];
+        if (!line.empty() && line.back() == '\r')
+        {
+            line.pop_back();
+        }
+        if (line.empty())
+        {
+            break;
+        }
+        const std::size_t colon = line.find(':');
+        const char first = static_cast<char>(std::tolower(static_cast<unsigned char>(line[0])));
+        if ((first != 'c' && first != 'i') || colon == std::string::npos)
+        {
+            continue;
+        }
+        const std::string name = lower(trim(line.substr(0, colon)));
+        const std::string value = trim(line.substr(colon + 1));
+        if (callId.empty() && (name == "call-id" || name == "i"))
+        {
+            callId = value;
+        }
+        else if (cseq.empty() && name == "cseq")
+        {
+            cseq = value;
+        }
+    }
+    return {callId, cseq};
+}
+
+TEST(MessageInfo, FindsCallIdAndCSeqAsThePlainRuleOnRandomMessages)
+{
+    const std::vector<std::string> pieces = {
+        "Via: SIP/2.0/UDP host.example.com;branch=z9hG4bK74bf9\r\n",
+        "Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\n",
+        "i:  compact@host \r\n",
+        "CSeq: 314159 INVITE\r\n",
+        "cseq:\t2 BYE\r\n",
+        "Contact: <sip:alice@pc33.atlanta.example.com>\r\n",
+        "c: application/sdp\r\n",
+        "Call-Info: <http://wwww.example.com/alice/photo.jpg>\r\n",
+        " Call-ID: folded@host\r\n",
+        "\tCSeq: 9 FOLDED\r\n",
+        "Content-Length: 0\r\n",
+        "Call-ID:\r\n",
+        "CSeq \r\n",
+        "\rCall-ID: after-a-cr\r\n",
+        "i\n",
+        "\r\n",
+        "\n",
+        "v=0\r\nc=IN IP4 192.0.2.1\r\ni=session\r\n",
+        "Max-Forwards: 70\r\n",
+        "To: Bob <sip:bob@biloxi.example.com>\n",
+    };
+    std::mt19937 random(11);
+    for (int round = 0; round < 20000; ++round)
+    {
+        std::string message = round % 3 == 0 ? "\r\n" : "";
+        message += round % 2 == 0 ? "INVITE sip:bob@example.com SIP/2.0\r\n" : "SIP/2.0 200 OK\r\n";
+        const int count = static_cast<int>(random() % 12);
+        for (int i = 0; i < count; ++i)
+        {
+            message += pieces[random() % pieces.size()];
+        }
+        message.resize(random() % (message.size() + 1)); // cut anywhere, block edges included
+        const MessageInfo info = SummarizeMessage(message);
+        const auto [callId, cseq] = ReferenceCallIdAndCSeq(message);
+        ASSERT_EQ(info.callId, callId) << message;
+        ASSERT_EQ(info.cseq, cseq) << message;
+    }
 }
 
 TEST(Stats, NearestRankPercentiles)
