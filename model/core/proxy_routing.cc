@@ -74,17 +74,24 @@ IsOwnDomain(std::string_view host, const ProxyConfig& config)
 }
 
 bool
+IsOwnUri(const SipUriTarget& target, const ProxyConfig& config)
+{
+    return target.user.empty() && IsOwnHost(target.host, config) &&
+           target.PortOrDefault() == config.localAddress.port;
+}
+
+bool
 IsOwnUri(const SipUri& uri, const ProxyConfig& config)
 {
-    return uri.user.empty() && IsOwnHost(uri.host, config) &&
-           uri.PortOrDefault() == config.localAddress.port;
+    return IsOwnUri(SipUriTarget{uri.scheme == "sips", uri.user, uri.host, uri.port}, config);
 }
 
 namespace
 {
 
 /// §16.4: a top Route naming this proxy is removed. `topUri` may point into `request`:
-/// it is read before the removal.
+/// it is read before the removal. It comes from a Route value already checked, so only
+/// where it points is read, not parsed again.
 void
 RemoveOwnTopRoute(SipMessage& request, std::string_view topUri, const ProxyConfig& config)
 {
@@ -92,8 +99,8 @@ RemoveOwnTopRoute(SipMessage& request, std::string_view topUri, const ProxyConfi
     {
         return;
     }
-    auto uri = SipUri::Parse(topUri);
-    if (uri.Ok() && IsOwnUri(*uri, config))
+    const auto target = SipUriTarget::OfValidUri(topUri);
+    if (target && IsOwnUri(*target, config))
     {
         request.RemoveFirstValue("Route");
     }

@@ -19,6 +19,7 @@ bool IsOwnDomain(std::string_view host, const ProxyConfig& config);
 /// Whether a URI designates this proxy itself: our host, our port, no user part (the form
 /// we place in Record-Route and expect in Route).
 bool IsOwnUri(const SipUri& uri, const ProxyConfig& config);
+bool IsOwnUri(const SipUriTarget& target, const ProxyConfig& config);
 
 /// §16.4. Returns false (with `error`) when Route or Request-URI cannot be parsed.
 ///  - a Request-URI we placed in Record-Route means the previous hop was a strict router:

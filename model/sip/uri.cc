@@ -159,6 +159,19 @@ SeenUriParam(std::string_view rest, std::size_t from, std::size_t to, std::strin
     return false;
 }
 
+/// Where the host ends in what follows a URI's userinfo: after the ']' of an IPv6
+/// reference, else at the first ':', ';' or '?'. npos for an unterminated reference.
+std::size_t
+HostEnd(std::string_view rest)
+{
+    if (!rest.empty() && rest.front() == '[')
+    {
+        const std::size_t close = rest.find(']');
+        return close == std::string_view::npos ? close : close + 1;
+    }
+    return FindIf(rest, 0, [](char c) { return c == ':' || c == ';' || c == '?'; });
+}
+
 /// The SIP-URI grammar (§25.1). Fills `out` when given; with out == nullptr it only
 /// validates, which is what ValidateSemantics needs for every URI of every message.
 std::optional<ParseError>
@@ -216,19 +229,10 @@ ParseSipUri(std::string_view text, SipUri* out, bool allowHeaders)
         rest = rest.substr(at + 1);
     }
 
-    std::size_t pos = 0;
-    if (!rest.empty() && rest.front() == '[')
+    std::size_t pos = HostEnd(rest);
+    if (pos == std::string_view::npos)
     {
-        std::size_t close = rest.find(']');
-        if (close == std::string_view::npos)
-        {
-            return MakeError("unterminated IPv6 reference in URI");
-        }
-        pos = close + 1;
-    }
-    else
-    {
-        pos = FindIf(rest, 0, [](char c) { return c == ':' || c == ';' || c == '?'; });
+        return MakeError("unterminated IPv6 reference in URI");
     }
     std::string_view host = rest.substr(0, pos);
     if (host.empty())
@@ -369,6 +373,48 @@ SipUri::HostPort() const
         return host;
     }
     return host + ":" + std::to_string(*port);
+}
+
+std::optional<SipUriTarget>
+SipUriTarget::OfValidUri(std::string_view text)
+{
+    // The same reading of the text as ParseSipUri's, minus its checks.
+    const std::size_t colon = text.find(':');
+    if (colon == std::string_view::npos)
+    {
+        return std::nullopt;
+    }
+    SipUriTarget target;
+    const std::string_view scheme = text.substr(0, colon);
+    target.secure = EqualsNoCase(scheme, "sips");
+    if (!target.secure && !EqualsNoCase(scheme, "sip"))
+    {
+        return std::nullopt;
+    }
+    std::string_view rest = text.substr(colon + 1);
+    if (const std::size_t at = rest.find('@'); at != std::string_view::npos)
+    {
+        const std::string_view userinfo = rest.substr(0, at);
+        target.user = userinfo.substr(0, userinfo.find(':'));
+        rest = rest.substr(at + 1);
+    }
+    const std::size_t pos = HostEnd(rest);
+    if (pos == std::string_view::npos)
+    {
+        return std::nullopt;
+    }
+    target.host = rest.substr(0, pos);
+    if (pos < rest.size() && rest[pos] == ':')
+    {
+        const std::size_t end = FindIf(rest, pos + 1, IsParamEnd);
+        const auto port = ParseDecimal(rest.substr(pos + 1, end - pos - 1), 65535);
+        if (!port)
+        {
+            return std::nullopt;
+        }
+        target.port = static_cast<uint16_t>(*port);
+    }
+    return target;
 }
 
 uint16_t

@@ -33,6 +33,23 @@ void SetParam(std::vector<GenericParam>& params, std::string name,
 /// Removes every parameter with that case-insensitive name; returns how many.
 std::size_t RemoveParam(std::vector<GenericParam>& params, std::string_view name);
 
+/// Where a SIP or SIPS URI points: its user, host and port as views into the text, read
+/// without SipUri::Parse's checks and copies. Only for a URI already found valid (by a parse
+/// or by the check of the header that holds it), for which it reads what Parse would; a
+/// proxy asks this of the top Route of every request it receives (§16.4).
+struct SipUriTarget
+{
+    bool secure = false; ///< sips:
+    std::string_view user;
+    std::string_view host;
+    std::optional<uint16_t> port;
+
+    /// nullopt when the text is not even shaped like a sip:/sips: URI.
+    static std::optional<SipUriTarget> OfValidUri(std::string_view text);
+    /// The port, or the scheme's default (5060 for sip, 5061 for sips).
+    uint16_t PortOrDefault() const { return port ? *port : (secure ? 5061 : 5060); }
+};
+
 /// A SIP or SIPS URI (RFC 3261 §19.1, §25.1).
 /// sip:user:password@host:port;uri-parameters?headers
 struct SipUri

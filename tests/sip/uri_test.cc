@@ -41,6 +41,52 @@ TEST(SipUri, CanonicalFormsRoundTrip)
     }
 }
 
+TEST(SipUriTarget, ReadsWhatParseReadsFromEveryValidUri)
+{
+    const std::vector<std::string> users = {"",
+                                            "alice@",
+                                            "alice:secret@",
+                                            "a%20b@",
+                                            "user;par=u%40example.net@",
+                                            "+1-212-555-1212:1234@"};
+    const std::vector<std::string> hosts = {"example.com", "P1.Example.COM.", "192.0.2.4",
+                                            "[2001:db8::10]", "[::ffff:192.0.2.128]"};
+    const std::vector<std::string> ports = {"", ":0", ":5060", ":5070", ":65535"};
+    const std::vector<std::string> tails = {
+        "",       ";lr", ";transport=tcp;lr", ";maddr=[2001:db8::1];x=a:b", "?Subject=a%3Ab&X=y",
+        ";lr?h=1"};
+    int checked = 0;
+    for (const char* scheme : {"sip:", "sips:", "SIP:", "sIpS:"})
+    {
+        for (const std::string& user : users)
+        {
+            for (const std::string& host : hosts)
+            {
+                for (const std::string& port : ports)
+                {
+                    for (const std::string& tail : tails)
+                    {
+                        const std::string text = scheme + user + host + port + tail;
+                        const auto uri = SipUri::Parse(text);
+                        ASSERT_TRUE(uri.Ok()) << text << ": " << uri.Error().reason;
+                        const auto target = SipUriTarget::OfValidUri(text);
+                        ASSERT_TRUE(target) << text;
+                        EXPECT_EQ(target->secure, uri->scheme == "sips") << text;
+                        EXPECT_EQ(target->user, uri->user) << text;
+                        EXPECT_EQ(target->host, uri->host) << text;
+                        EXPECT_EQ(target->port, uri->port) << text;
+                        EXPECT_EQ(target->PortOrDefault(), uri->PortOrDefault()) << text;
+                        ++checked;
+                    }
+                }
+            }
+        }
+    }
+    EXPECT_EQ(checked, 4 * 6 * 5 * 5 * 6);
+    EXPECT_FALSE(SipUriTarget::OfValidUri("tel:+1-212-555-1212"));
+    EXPECT_FALSE(SipUriTarget::OfValidUri("example.com"));
+}
+
 TEST(SipUri, Components)
 {
     auto uri = SipUri::Parse("SIPS:alice:pw%21@Atlanta.COM:5070;transport=TCP;lr?subject=hi");
