@@ -41,15 +41,8 @@ Trim(std::string_view s)
 std::string_view
 NextLine(std::string_view& rest)
 {
-    const char* p = rest.data();
-    const char* const end = p + rest.size();
-    if (!lex::FindInBlocks<'\n'>(p, end))
-    {
-        while (p != end && *p != '\n')
-        {
-            ++p;
-        }
-    }
+    const char* const end = rest.data() + rest.size();
+    const char* const p = lex::FindFirstOf<'\n'>(rest.data(), end);
     const auto lf = static_cast<std::size_t>(p - rest.data());
     std::string_view line = rest.substr(0, lf);
     rest = p == end ? std::string_view() : rest.substr(lf + 1);

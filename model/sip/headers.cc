@@ -37,17 +37,26 @@ ValidCallId(std::string_view value)
     return IsCallId(id) ? id : std::string_view();
 }
 
+/// find(value) for that kind of piece, remembered in the value (HeaderValue::RememberPiece).
+template <typename Find>
+std::string_view
+RememberedOr(const HeaderValue& value, HeaderValue::Piece kind, Find find)
+{
+    std::string_view piece;
+    if (!value.RememberedPiece(kind, piece))
+    {
+        piece = find(value.view());
+        value.RememberPiece(kind, piece);
+    }
+    return piece;
+}
+
 /// ValidCallId, remembered in the value.
 std::string_view
 ValidCallId(const HeaderValue& value)
 {
-    std::string_view id;
-    if (!value.RememberedPiece(HeaderValue::Piece::CallId, id))
-    {
-        id = ValidCallId(value.view());
-        value.RememberPiece(HeaderValue::Piece::CallId, id);
-    }
-    return id;
+    return RememberedOr(value, HeaderValue::Piece::CallId,
+                        [](std::string_view text) { return ValidCallId(text); });
 }
 
 } // namespace
@@ -219,13 +228,8 @@ HeaderTag(const SipMessage& message, std::string_view headerName)
     {
         return {};
     }
-    std::string_view tag;
-    if (!value->RememberedPiece(HeaderValue::Piece::AddressTag, tag))
-    {
-        tag = AddressTag(value->view());
-        value->RememberPiece(HeaderValue::Piece::AddressTag, tag);
-    }
-    return tag;
+    return RememberedOr(*value, HeaderValue::Piece::AddressTag,
+                        [](std::string_view text) { return AddressTag(text); });
 }
 
 Result<NameAddr>

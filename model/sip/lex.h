@@ -121,6 +121,21 @@ FindInBlocks(const char*& p, const char* end)
     return false;
 }
 
+/// The first byte of Set in [p, end), or end: sixteen bytes per step, then one at a time.
+template <char... Set>
+inline const char*
+FindFirstOf(const char* p, const char* end)
+{
+    if (!FindInBlocks<Set...>(p, end))
+    {
+        while (p != end && ((*p != Set) && ...))
+        {
+            ++p;
+        }
+    }
+    return p;
+}
+
 /// Skips whole 16-byte blocks of plain quoted-string text: no DQUOTE, backslash, DEL or
 /// control character (tab included: it is qdtext, but rare enough to leave to the caller).
 /// Leaves p on the first such byte, or where fewer than 16 bytes remain.
@@ -238,10 +253,6 @@ SkipLeadingBlankLines(std::string_view data, int& lines)
         ++lines;
     }
 }
-
-/// The canonical spelling of a known header name ("i" -> "Call-ID", "VIA" -> "Via"), or an
-/// empty view for names we do not know. The view refers to static storage.
-std::string_view KnownCanonicalName(std::string_view name);
 
 /// Gives a ValidateSemantics error (which names a header but has no position) the line
 /// and value column of that header in `data`, or of the start line for Request-URI and

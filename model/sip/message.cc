@@ -379,18 +379,6 @@ AppendStatusCode(std::string& out, int code)
 
 } // namespace
 
-namespace lex
-{
-
-std::string_view
-KnownCanonicalName(std::string_view name)
-{
-    const int known = KnownNameIndex(name);
-    return known < 0 ? std::string_view() : kKnownNames[known];
-}
-
-} // namespace lex
-
 HeaderValue
 CanonicalHeaderName(std::string_view name)
 {
