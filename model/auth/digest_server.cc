@@ -47,7 +47,9 @@ BaseAlgorithm(DigestAlgorithm algorithm)
 void
 CredentialStore::AddUser(std::string username, std::string password)
 {
-    m_users[std::move(username)].password = std::move(password);
+    User& user = m_users[std::move(username)];
+    user.password = std::move(password);
+    user.derivedHa1.clear();
 }
 
 void
@@ -87,11 +89,17 @@ CredentialStore::Ha1(std::string_view username, std::string_view realm,
     {
         return ha1->second;
     }
-    if (user.password)
+    if (!user.password)
     {
-        return ComputeHa1(algorithm, username, realm, *user.password);
+        return std::nullopt;
     }
-    return std::nullopt;
+    auto& [derivedRealm, derived] = user.derivedHa1[BaseAlgorithm(algorithm)];
+    if (derived.empty() || derivedRealm != realm)
+    {
+        derivedRealm = std::string(realm);
+        derived = ComputeHa1(algorithm, username, realm, *user.password);
+    }
+    return derived;
 }
 
 // ---- DigestServer ------------------------------------------------------------------------

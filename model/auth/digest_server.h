@@ -42,6 +42,10 @@ private:
     {
         std::optional<std::string> password;
         std::map<DigestAlgorithm, std::string> ha1; ///< keyed by the base (non-sess) algorithm
+        /// HA1s computed from the password, with the realm each is for: a server asks for its
+        /// own realm on every request, and H(username:realm:password) is a hash per request
+        /// otherwise. Cleared when the password changes.
+        mutable std::map<DigestAlgorithm, std::pair<std::string, std::string>> derivedHa1;
     };
     std::map<std::string, User, std::less<>> m_users;
 };

@@ -28,6 +28,13 @@ AllHex(std::string_view text)
 std::optional<ParseError>
 CheckDigestParam(const AuthParam& param)
 {
+    // Most parameters (username, realm, nonce, uri...) have no fixed format: settle them by
+    // their length before comparing names.
+    const std::size_t size = param.name.size();
+    if (size != 2 && size != 5 && size != 7 && size != 8)
+    {
+        return std::nullopt;
+    }
     if (EqualsNoCase(param.name, "nc"))
     {
         if (param.value.size() != 8 || !AllHex(param.value))
@@ -67,6 +74,7 @@ AuthHeader::Parse(std::string_view text)
     }
     header.scheme = std::string(text.substr(0, pos));
     header.params.reserve(10); // digest credentials carry ten
+    const bool digest = EqualsNoCase(header.scheme, "Digest");
     std::size_t next = SkipWs(text, pos);
     if (next == pos || next >= text.size())
     {
@@ -115,7 +123,7 @@ AuthHeader::Parse(std::string_view text)
         {
             return MakeError("auth: duplicate parameter '" + param.name + "'");
         }
-        if (EqualsNoCase(header.scheme, "Digest"))
+        if (digest)
         {
             if (auto error = CheckDigestParam(param))
             {

@@ -60,6 +60,14 @@ CSeqWithMethod(const SipMessage& request, std::string_view method)
     return out.ToString();
 }
 
+/// Whether a To value is a well-formed name-addr without a tag yet.
+bool
+CanTakeTag(std::string_view to)
+{
+    const auto addr = NameAddr::Parse(to);
+    return addr.Ok() && addr->Tag().empty();
+}
+
 } // namespace
 
 SipMessage
@@ -80,10 +88,10 @@ MakeResponseTo(const SipMessage& request, int statusCode, std::string reasonPhra
     CopyFirst(request, response, "From");
     if (const HeaderValue* to = request.Get("To"))
     {
-        auto addr = NameAddr::Parse(*to);
         // Appending keeps the request's To byte-for-byte apart from the new tag, which
-        // is what the UAC compares when it builds the dialog (§12.1.2).
-        if (!toTag.empty() && addr && addr->Tag().empty())
+        // is what the UAC compares when it builds the dialog (§12.1.2). The To is parsed
+        // only when a tag may be added: most responses (100, proxies' errors) add none.
+        if (!toTag.empty() && CanTakeTag(*to))
         {
             std::string value = to->str();
             value += ";tag=";

@@ -282,6 +282,33 @@ TEST(DigestServer, AuthIntCoversTheBody)
     EXPECT_EQ(f.server.Verify(Seconds(1), "INVITE", creds, "v=0\r\n"), DigestVerdict::Ok);
 }
 
+TEST(CredentialStore, HeldHa1FollowsRealmPasswordAndAlgorithm)
+{
+    // The store keeps the HA1s it derives from a password; every answer must still be the
+    // hash of what it holds now.
+    CredentialStore store;
+    store.AddUser("carol", "first");
+    for (int round = 0; round < 2; ++round)
+    {
+        EXPECT_EQ(store.Ha1("carol", "a.example", DigestAlgorithm::Md5),
+                  ComputeHa1(DigestAlgorithm::Md5, "carol", "a.example", "first"));
+        EXPECT_EQ(store.Ha1("carol", "b.example", DigestAlgorithm::Md5),
+                  ComputeHa1(DigestAlgorithm::Md5, "carol", "b.example", "first"));
+        EXPECT_EQ(store.Ha1("carol", "b.example", DigestAlgorithm::Sha256Sess),
+                  ComputeHa1(DigestAlgorithm::Sha256, "carol", "b.example", "first"));
+        EXPECT_EQ(store.Ha1("carol", "b.example", DigestAlgorithm::Md5Sess),
+                  ComputeHa1(DigestAlgorithm::Md5, "carol", "b.example", "first"));
+    }
+    store.AddUser("carol", "second");
+    EXPECT_EQ(store.Ha1("carol", "b.example", DigestAlgorithm::Md5),
+              ComputeHa1(DigestAlgorithm::Md5, "carol", "b.example", "second"));
+    store.Remove("carol");
+    EXPECT_FALSE(store.Ha1("carol", "b.example", DigestAlgorithm::Md5).has_value());
+    store.AddUser("carol", "third");
+    EXPECT_EQ(store.Ha1("carol", "b.example", DigestAlgorithm::Md5),
+              ComputeHa1(DigestAlgorithm::Md5, "carol", "b.example", "third"));
+}
+
 TEST(DigestServer, PrecomputedHa1)
 {
     DigestServerConfig config = Config(DigestAlgorithm::Sha256);
