@@ -98,13 +98,15 @@ public:
     }
 
     /// What a memo of one piece of a value can hold (headers.h): a From or To value's tag,
-    /// found by validating the whole name-addr, and a Call-ID's validated text. Each is
-    /// read several times per message and hop (transactions, dialogs, loop detection).
+    /// found by validating the whole name-addr, a Call-ID's validated text, and the method
+    /// of a CSeq that parsed. Each is read several times per message and hop (transactions,
+    /// dialogs, loop detection).
     enum class Piece : std::uint8_t
     {
         None,
         AddressTag,
         CallId,
+        CSeqMethod,
     };
     /// False unless that piece was remembered; else sets `piece` (a view into this value,
     /// possibly empty). The value is immutable, so the memo never goes stale; copies carry it.

@@ -59,10 +59,9 @@ ValidCallId(const HeaderValue& value)
                         [](std::string_view text) { return ValidCallId(text); });
 }
 
-} // namespace
-
-Result<CSeq>
-CSeq::Parse(std::string_view text)
+/// CSeq::Parse, with the method as a view into `text`.
+Result<uint32_t>
+ParseCSeq(std::string_view text, std::string_view& method)
 {
     // CSeq = 1*DIGIT LWS Method
     text = TrimWs(text);
@@ -85,15 +84,39 @@ CSeq::Parse(std::string_view text)
     {
         return MakeError("CSeq: expected whitespace and a method after the number");
     }
-    std::string_view method = text.substr(methodStart);
+    method = text.substr(methodStart);
     if (!IsToken(method))
     {
         return MakeError("CSeq: method is not a token");
     }
-    CSeq cseq;
-    cseq.number = static_cast<uint32_t>(*number);
-    cseq.method = std::string(method);
-    return cseq;
+    return static_cast<uint32_t>(*number);
+}
+
+/// The number of a CSeq value that parsed: its leading digits, below 2**31.
+uint32_t
+ParsedCSeqNumber(std::string_view text)
+{
+    text = TrimWs(text);
+    uint32_t number = 0;
+    for (std::size_t i = 0; i < text.size() && IsDigit(text[i]); ++i)
+    {
+        number = number * 10 + static_cast<uint32_t>(text[i] - '0');
+    }
+    return number;
+}
+
+} // namespace
+
+Result<CSeq>
+CSeq::Parse(std::string_view text)
+{
+    std::string_view method;
+    auto number = ParseCSeq(text, method);
+    if (!number.Ok())
+    {
+        return number.Error();
+    }
+    return CSeq{*number, std::string(method)};
 }
 
 std::string
@@ -246,7 +269,18 @@ GetCSeq(const SipMessage& message)
     {
         return MakeError("missing CSeq header");
     }
-    return CSeq::Parse(*value);
+    std::string_view method;
+    if (value->RememberedPiece(HeaderValue::Piece::CSeqMethod, method))
+    {
+        return CSeq{ParsedCSeqNumber(*value), std::string(method)};
+    }
+    auto number = ParseCSeq(*value, method);
+    if (!number.Ok())
+    {
+        return number.Error();
+    }
+    value->RememberPiece(HeaderValue::Piece::CSeqMethod, method);
+    return CSeq{*number, std::string(method)};
 }
 
 Result<std::string>

@@ -274,6 +274,35 @@ TEST(HeaderValue, RememberedTagsAndCallIdsFollowTheValueThroughChangesAndCopies)
     EXPECT_FALSE(GetCallId(message).Ok());
 }
 
+TEST(HeaderValue, RememberedCSeqReadsAsTheParseOfItsText)
+{
+    // GetCSeq remembers the method of a CSeq that parsed and reads the number again from the
+    // text: first and later reads must both agree with CSeq::Parse, error or not.
+    const char* values[] = {
+        "1 INVITE",      "  0042\tBYE  ", "2147483647 ACK", "2147483648 ACK",         "12",
+        "x INVITE",      "1 INV ITE",     "1\t\tREGISTER",  "00000000000007 OPTIONS", "7 ",
+        "314159 a.b-c!%"};
+    for (const char* text : values)
+    {
+        SipMessage message = Parsed(Request());
+        message.Set("CSeq", text);
+        const auto expected = CSeq::Parse(text);
+        for (int read = 0; read < 2; ++read)
+        {
+            const auto got = GetCSeq(message);
+            ASSERT_EQ(got.Ok(), expected.Ok()) << text << " read " << read;
+            if (expected.Ok())
+            {
+                EXPECT_EQ(*got, *expected) << text << " read " << read;
+            }
+        }
+        std::string_view method;
+        EXPECT_EQ(message.Get("CSeq")->RememberedPiece(HeaderValue::Piece::CSeqMethod, method),
+                  expected.Ok())
+            << text;
+    }
+}
+
 TEST(HeaderValue, CopiesMayBeMadeAndDroppedOnSeveralThreads)
 {
     // --parse-ahead hands values parsed on one thread to another, so the count is atomic.
