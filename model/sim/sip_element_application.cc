@@ -234,20 +234,28 @@ SipElementApplication::HandleUdpRead(ns3::Ptr<ns3::Socket> socket)
         {
             continue;
         }
-        std::string bytes(packet->GetSize(), '\0');
-        packet->CopyData(reinterpret_cast<uint8_t*>(bytes.data()), bytes.size());
         const Address source =
             ToSipAddress(ns3::InetSocketAddress::ConvertFrom(from), Transport::Udp);
         m_rxTrace(packet, source);
-        Arrive(std::move(bytes), source);
+        if (m_rxBufferInUse || UsesCpuModel())
+        {
+            std::string bytes(packet->GetSize(), '\0');
+            packet->CopyData(reinterpret_cast<uint8_t*>(bytes.data()), bytes.size());
+            Arrive(std::move(bytes), source);
+            continue;
+        }
+        m_rxBufferInUse = true;
+        m_rxBuffer.resize(packet->GetSize());
+        packet->CopyData(reinterpret_cast<uint8_t*>(m_rxBuffer.data()), m_rxBuffer.size());
+        Deliver(m_rxBuffer, source);
+        m_rxBufferInUse = false;
     }
 }
 
 void
 SipElementApplication::Arrive(std::string bytes, const Address& from)
 {
-    const bool cpuModel = !m_processingDelay.IsZero() || m_serviceTime;
-    if (!cpuModel)
+    if (!UsesCpuModel())
     {
         Deliver(bytes, from);
         return;
@@ -264,6 +272,12 @@ SipElementApplication::Arrive(std::string bytes, const Address& from)
     {
         StartService();
     }
+}
+
+bool
+SipElementApplication::UsesCpuModel() const
+{
+    return !m_processingDelay.IsZero() || m_serviceTime;
 }
 
 void

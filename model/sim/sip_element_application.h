@@ -130,6 +130,8 @@ private:
     void Arrive(std::string bytes, const Address& from);
     void Deliver(const std::string& bytes, const Address& from);
     void StartService();
+    /// Whether received messages wait for a processing delay or a service time.
+    bool UsesCpuModel() const;
     void EndService();
     ns3::Time DrawServiceTime();
     void ArmTimer();
@@ -165,6 +167,10 @@ private:
     std::optional<TimePoint> m_armedDeadline;
     uint64_t m_timerSchedules = 0;
     bool m_flushing = false;
+    /// Received datagrams are copied here: most are handed to the core and dropped, so one
+    /// buffer serves them all instead of an allocation per datagram.
+    std::string m_rxBuffer;
+    bool m_rxBufferInUse = false; ///< a nested receive (should one happen) takes its own
 
     // CPU model.
     ns3::Time m_processingDelay;
