@@ -2,6 +2,7 @@
 #include "headers.h"
 
 #include <charconv>
+#include <cstring>
 
 namespace sipsim
 {
@@ -214,23 +215,43 @@ Via::AppendSentBy(std::string& out) const
 std::string
 Via::ToString() const
 {
-    std::string out;
-    // One allocation: a Via is rebuilt at every hop (received=, a proxy's own Via).
-    std::size_t size =
-        protocolName.size() + protocolVersion.size() + transport.size() + host.size() + 10;
+    // A Via is rebuilt at every hop (received=, a proxy's own Via): size it exactly and write
+    // through a cursor, as one append call per piece costs more than the copying.
+    char portText[8] = {':'};
+    const std::size_t portSize =
+        port ? static_cast<std::size_t>(
+                   std::to_chars(portText + 1, portText + sizeof portText, *port).ptr - portText)
+             : 0;
+    std::size_t size = protocolName.size() + protocolVersion.size() + transport.size() +
+                       host.size() + portSize + 3;
     for (const GenericParam& param : params)
     {
-        size += param.name.size() + (param.value ? param.value->size() + 2 : 1);
+        size += 1 + param.name.size() + (param.value ? param.value->size() + 1 : 0);
     }
-    out.reserve(size);
-    out += protocolName;
-    out += '/';
-    out += protocolVersion;
-    out += '/';
-    out += transport;
-    out += ' ';
-    AppendSentBy(out);
-    AppendParams(out, params);
+    std::string out(size, '\0');
+    char* cursor = out.data();
+    auto put = [&cursor](std::string_view piece) {
+        std::memcpy(cursor, piece.data(), piece.size());
+        cursor += piece.size();
+    };
+    put(protocolName);
+    put("/");
+    put(protocolVersion);
+    put("/");
+    put(transport);
+    put(" ");
+    put(host);
+    put(std::string_view(portText, portSize));
+    for (const GenericParam& param : params)
+    {
+        put(";");
+        put(param.name);
+        if (param.value)
+        {
+            put("=");
+            put(*param.value);
+        }
+    }
     return out;
 }
 

@@ -54,6 +54,47 @@ TEST(Via, CanonicalFormRoundTrips)
 }
 
 // LWS around '/', ':', ';' and '=' (RFC 4475 wsinv).
+TEST(Via, ToStringWritesEveryFieldInOrder)
+{
+    // Via::ToString writes through a cursor into a buffer sized up front: every combination
+    // of port, host form and parameter shape must come out exactly as the plain rule says.
+    const std::vector<std::optional<uint16_t>> ports = {std::nullopt, 0, 5, 5060, 65535};
+    const std::vector<std::string> hosts = {"a", "pc33.atlanta.example.com", "[2001:db8::9:1]",
+                                            "192.0.2.101"};
+    const std::vector<std::vector<GenericParam>> paramSets = {
+        {},
+        {{"branch", std::string("z9hG4bK776asdhds")}},
+        {{"rport", std::nullopt}, {"branch", std::string("z9hG4bK.x")}},
+        {{"branch", std::string("z9hG4bKnashds8.0123456789abcdef")},
+         {"received", std::string("192.0.2.1")},
+         {"rport", std::string("5060")},
+         {"x", std::string()}}};
+    for (const auto& port : ports)
+    {
+        for (const std::string& host : hosts)
+        {
+            for (const auto& params : paramSets)
+            {
+                Via via;
+                via.transport = host.size() % 2 ? "UDP" : "TCP";
+                via.host = host;
+                via.port = port;
+                via.params = params;
+                std::string expected = "SIP/2.0/" + via.transport + " " + host;
+                if (port)
+                {
+                    expected += ":" + std::to_string(*port);
+                }
+                for (const GenericParam& param : params)
+                {
+                    expected += ";" + param.name + (param.value ? "=" + *param.value : "");
+                }
+                EXPECT_EQ(via.ToString(), expected);
+            }
+        }
+    }
+}
+
 TEST(Via, ToleratesLinearWhitespace)
 {
     auto via = Via::Parse("SIP  /    2.0   / udp  192.168.255.111 : 5070  ; branch= z9hG4bK30239 ");
