@@ -303,8 +303,7 @@ Proxy::Emit(TimePoint now, ProxyEventKind kind, const SipMessage& message, int s
     ProxyEvent event;
     event.time = now;
     event.kind = kind;
-    auto callId = GetCallId(message);
-    event.callId = callId.Ok() ? *callId : std::string();
+    event.callId = CallIdView(message); // empty when missing or malformed
     if (message.IsRequest())
     {
         event.method = message.Method();

@@ -406,10 +406,7 @@ Proxy::ForwardStateful(TimePoint now, const SipMessage& received, const SipMessa
     context.serverTxn = in.txn;
     context.source = in.from;
     context.invite = request.Method() == "INVITE";
-    if (auto callId = GetCallId(request); callId.Ok())
-    {
-        context.callId = *callId;
-    }
+    context.callId = CallIdView(request); // empty when missing or malformed
     m_serverContexts[in.txn.value] = id;
     ++m_counters.contextsCreated;
 

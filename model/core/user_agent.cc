@@ -6,6 +6,7 @@
 #include "sip/headers.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <type_traits>
 #include <variant>
@@ -361,20 +362,27 @@ std::string
 UserAgent::SdpBody()
 {
     // Session id and version from a counter: unique per offer without spending randomness.
-    const std::string id = std::to_string(2890844526ULL + m_sdpVersion++);
-    return "v=0\r\n"
-           "o=" +
-           m_config.user + " " + id + " " + id + " IN IP4 " + m_config.hostName +
-           "\r\n"
-           "s=-\r\n"
-           "c=IN IP4 " +
-           m_config.localAddress.host +
-           "\r\n"
-           "t=0 0\r\n"
-           "m=audio " +
-           std::to_string(m_config.rtpPort) +
-           " RTP/AVP 0\r\n"
-           "a=rtpmap:0 PCMU/8000\r\n";
+    char idText[24];
+    const auto idEnd =
+        std::to_chars(idText, idText + sizeof idText, 2890844526ULL + m_sdpVersion++).ptr;
+    const std::string_view id(idText, static_cast<std::size_t>(idEnd - idText));
+    char portText[8];
+    const auto portEnd = std::to_chars(portText, portText + sizeof portText, m_config.rtpPort).ptr;
+    const std::string_view port(portText, static_cast<std::size_t>(portEnd - portText));
+    // Appended into one buffer: a chain of operator+ made a temporary string per piece.
+    std::string body;
+    body.reserve(128 + m_config.user.size() + m_config.hostName.size() +
+                 m_config.localAddress.host.size());
+    for (const std::string_view piece :
+         {std::string_view("v=0\r\no="), std::string_view(m_config.user), std::string_view(" "), id,
+          std::string_view(" "), id, std::string_view(" IN IP4 "),
+          std::string_view(m_config.hostName), std::string_view("\r\ns=-\r\nc=IN IP4 "),
+          std::string_view(m_config.localAddress.host), std::string_view("\r\nt=0 0\r\nm=audio "),
+          port, std::string_view(" RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")})
+    {
+        body += piece;
+    }
+    return body;
 }
 
 void
