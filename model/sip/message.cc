@@ -1,6 +1,7 @@
 // SipMessage accessors, header-name canonicalisation and the canonical serializer.
 #include "message.h"
 
+#include "abnf.h"
 #include "lex.h"
 
 #include <array>
@@ -729,10 +730,7 @@ SipMessage::SerializeTo(std::string& out) const
     const std::size_t start = out.size();
     out.resize(start + size + HeaderValue::kPaddedCopySlack); // room for one padded copy
     char* cursor = out.data() + start;
-    auto put = [&cursor](std::string_view piece) {
-        std::memcpy(cursor, piece.data(), piece.size());
-        cursor += piece.size();
-    };
+    auto put = [&cursor](std::string_view piece) { abnf::PutBytes(cursor, piece); };
     if (m_isRequest)
     {
         put(parts.method);

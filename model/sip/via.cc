@@ -1,8 +1,6 @@
 #include "abnf.h"
 #include "headers.h"
 
-#include <charconv>
-#include <cstring>
 
 namespace sipsim
 {
@@ -204,52 +202,39 @@ void
 Via::AppendSentBy(std::string& out) const
 {
     out += host;
-    if (port)
-    {
-        char digits[8] = {':'};
-        const auto end = std::to_chars(digits + 1, digits + sizeof digits, *port).ptr;
-        out.append(digits, static_cast<std::size_t>(end - digits));
-    }
+    out += PortSuffix(port).View();
 }
 
 std::string
 Via::ToString() const
 {
-    // A Via is rebuilt at every hop (received=, a proxy's own Via): size it exactly and write
-    // through a cursor, as one append call per piece costs more than the copying.
-    char portText[8] = {':'};
-    const std::size_t portSize =
-        port ? static_cast<std::size_t>(
-                   std::to_chars(portText + 1, portText + sizeof portText, *port).ptr - portText)
-             : 0;
+    // A Via is rebuilt at every hop (received=, a proxy's own Via): sized exactly, written
+    // through a cursor.
+    const PortSuffix portSuffix(port);
     std::size_t size = protocolName.size() + protocolVersion.size() + transport.size() +
-                       host.size() + portSize + 3;
+                       host.size() + portSuffix.View().size() + 3;
     for (const GenericParam& param : params)
     {
         size += 1 + param.name.size() + (param.value ? param.value->size() + 1 : 0);
     }
     std::string out(size, '\0');
     char* cursor = out.data();
-    auto put = [&cursor](std::string_view piece) {
-        std::memcpy(cursor, piece.data(), piece.size());
-        cursor += piece.size();
-    };
-    put(protocolName);
-    put("/");
-    put(protocolVersion);
-    put("/");
-    put(transport);
-    put(" ");
-    put(host);
-    put(std::string_view(portText, portSize));
+    PutBytes(cursor, protocolName);
+    PutBytes(cursor, "/");
+    PutBytes(cursor, protocolVersion);
+    PutBytes(cursor, "/");
+    PutBytes(cursor, transport);
+    PutBytes(cursor, " ");
+    PutBytes(cursor, host);
+    PutBytes(cursor, portSuffix.View());
     for (const GenericParam& param : params)
     {
-        put(";");
-        put(param.name);
+        PutBytes(cursor, ";");
+        PutBytes(cursor, param.name);
         if (param.value)
         {
-            put("=");
-            put(*param.value);
+            PutBytes(cursor, "=");
+            PutBytes(cursor, *param.value);
         }
     }
     return out;

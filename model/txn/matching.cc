@@ -29,15 +29,16 @@ ServerKey(const SipMessage& request, const Via& topVia, std::string_view method)
     std::string key;
     if (HasCookie(branch))
     {
-        key.reserve(branch.size() + 32);
-        key += branch;
-        key += ';';
-        const std::size_t sentBy = key.size();
-        topVia.AppendSentBy(key);
-        std::transform(key.begin() + static_cast<std::ptrdiff_t>(sentBy), key.end(),
-                       key.begin() + static_cast<std::ptrdiff_t>(sentBy), abnf::LowerChar);
-        key += ';';
-        key += method;
+        // Built for every request received: sized once and written through a cursor.
+        const abnf::PortSuffix port(topVia.port);
+        key.resize(branch.size() + topVia.host.size() + port.View().size() + method.size() + 2);
+        char* cursor = key.data();
+        abnf::PutBytes(cursor, branch);
+        abnf::PutBytes(cursor, ";");
+        cursor = std::transform(topVia.host.begin(), topVia.host.end(), cursor, abnf::LowerChar);
+        abnf::PutBytes(cursor, port.View());
+        abnf::PutBytes(cursor, ";");
+        abnf::PutBytes(cursor, method);
         return key;
     }
     const auto cseq = GetCSeq(request);

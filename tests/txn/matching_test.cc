@@ -1,7 +1,9 @@
 // Server matching (§17.2.3, RFC 2543 fallback), CANCEL lookup (§9.2), response routing
 // (§18.2.2), traces and transition checks, and memory hygiene.
 
+#include "sip/abnf.h"
 #include "txn/invite_client_transaction.h"
+#include "txn/matching.h"
 #include "txn/non_invite_server_transaction.h"
 #include "txn_test_util.h"
 
@@ -52,6 +54,26 @@ TEST(ServerMatching, BranchSentByAndMethodSelectTheTransaction)
     d.Receive(MakeAckForNon2xx(invite, busy), kAlice);
     EXPECT_EQ(d.layer.ServerState(first), TxnState::Confirmed);
     EXPECT_TRUE(d.EventsOf<AckReceived>().empty());
+}
+
+TEST(ServerMatching, KeyIsBranchLowercaseSentByAndMethod)
+{
+    // ServerKey is written through a cursor into a buffer sized first; it must read as the
+    // plain rule: branch ";" sent-by in lower case ";" method.
+    const std::vector<std::optional<uint16_t>> ports = {std::nullopt, 0, 9, 5060, 65535};
+    for (const std::string host : {"PC33.Atlanta.Example.COM", "a", "[2001:DB8::A]", "10.0.0.1"})
+    {
+        for (const auto& port : ports)
+        {
+            Via via;
+            via.host = host;
+            via.port = port;
+            via.params.push_back(GenericParam{"branch", std::string("z9hG4bKMixedCase")});
+            const SipMessage request = MakeTestRequest("OPTIONS", "z9hG4bKMixedCase");
+            const std::string sentBy = abnf::ToLower(via.SentBy());
+            EXPECT_EQ(ServerKey(request, via, "INVITE"), "z9hG4bKMixedCase;" + sentBy + ";INVITE");
+        }
+    }
 }
 
 TEST(ServerMatching, Rfc2543RequestsWithoutCookie)
