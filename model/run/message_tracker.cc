@@ -191,8 +191,8 @@ MessageTracker::OnTx(TimePoint now, NodeId from, ns3::Ptr<const ns3::Packet> pac
     }
     if (m_csv)
     {
-        std::string& row = record.row;
-        row.reserve(64 + info.callId.size() + kind.size() + toName.size());
+        std::string& row = m_rows;
+        const std::size_t rowStart = row.size();
         AppendSeconds(row, now);
         row += ',';
         if (callIndex != 0)
@@ -212,6 +212,7 @@ MessageTracker::OnTx(TimePoint now, NodeId from, ns3::Ptr<const ns3::Packet> pac
         row += ',';
         AppendUnsigned(row, record.size);
         row += record.retransmission ? ",1," : ",0,";
+        record.rowSize = static_cast<uint32_t>(row.size() - rowStart);
     }
     if (m_observer)
     {
@@ -356,9 +357,10 @@ MessageTracker::Write(Record& r)
     }
     if (m_csv)
     {
-        r.row += MessageStatusName(r.status);
-        r.row += '\n';
-        m_csv->write(r.row.data(), static_cast<std::streamsize>(r.row.size()));
+        m_out.append(m_rows, m_rowsStart, r.rowSize);
+        m_out += MessageStatusName(r.status);
+        m_out += '\n';
+        m_rowsStart += r.rowSize;
     }
 }
 
@@ -370,6 +372,19 @@ MessageTracker::Flush()
         Write(m_records.front());
         m_records.pop_front();
         ++m_base;
+    }
+    if (!m_out.empty())
+    {
+        m_csv->write(m_out.data(), static_cast<std::streamsize>(m_out.size()));
+        m_out.clear();
+    }
+    // Written rows are dropped once they are most of the buffer, so the move of the
+    // unwritten rest stays small next to the writing.
+    constexpr std::size_t kMinRowsToDrop = 64 * 1024;
+    if (m_rowsStart >= kMinRowsToDrop && m_rowsStart * 2 >= m_rows.size())
+    {
+        m_rows.erase(0, m_rowsStart);
+        m_rowsStart = 0;
     }
 }
 

@@ -125,7 +125,7 @@ private:
         uint32_t size = 0;
         bool retransmission = false;
         MessageStatus status = MessageStatus::Pending;
-        std::string row;               ///< messages.csv columns before the status
+        uint32_t rowSize = 0;          ///< its messages.csv columns before the status, in m_rows
         std::string retransmissionKey; ///< retransmissions only
         std::string dropReason;
         std::unique_ptr<LadderEntry> ladder; ///< only for the ladder call
@@ -152,7 +152,12 @@ private:
 
     std::deque<Record> m_records; ///< unwritten, in transmission order
     uint64_t m_base = 0;          ///< sequence number of m_records.front()
-    IdMap<uint64_t> m_byUid;      ///< packet uid -> seq
+    /// The unwritten records' rows, one after the other from m_rowsStart (rows are written
+    /// in record order): one buffer instead of a string per transmission.
+    std::string m_rows;
+    std::size_t m_rowsStart = 0;
+    std::string m_out;       ///< what one Flush writes, in one call
+    IdMap<uint64_t> m_byUid; ///< packet uid -> seq
     std::unordered_map<uint64_t, std::deque<uint64_t>> m_byContent; ///< TCP only
     std::unordered_map<NodeId, uint64_t> m_lastRx; ///< per receiver, for queue-overflow drops
 
