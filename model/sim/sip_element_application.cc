@@ -35,25 +35,23 @@ ToSipAddress(const ns3::InetSocketAddress& a, Transport transport)
     // Runs for every received datagram: format the dotted quad by hand rather than through
     // an ostringstream (locale, allocation, virtual calls: ~4k instructions a datagram).
     const uint32_t ip = a.GetIpv4().Get();
-    std::string host;
-    host.reserve(15);
+    char text[16];
+    char* cursor = text;
     for (int shift = 24; shift >= 0; shift -= 8)
     {
         const uint32_t octet = (ip >> shift) & 0xffu;
         if (octet >= 100)
         {
-            host += static_cast<char>('0' + octet / 100);
+            *cursor++ = static_cast<char>('0' + octet / 100);
         }
         if (octet >= 10)
         {
-            host += static_cast<char>('0' + octet / 10 % 10);
+            *cursor++ = static_cast<char>('0' + octet / 10 % 10);
         }
-        host += static_cast<char>('0' + octet % 10);
-        if (shift != 0)
-        {
-            host += '.';
-        }
+        *cursor++ = static_cast<char>('0' + octet % 10);
+        *cursor++ = '.';
     }
+    std::string host(text, static_cast<std::size_t>(cursor - text - 1)); // drops the last '.'
     return Address{std::move(host), a.GetPort(), transport};
 }
 

@@ -24,6 +24,28 @@ OneWay(std::size_t bytes)
     return MilliSeconds(5) + ns3::NanoSeconds((bytes + 8 + 20 + 2) * 8 * 100);
 }
 
+TEST(ToSipAddress, WritesTheDottedQuadAsNs3PrintsIt)
+{
+    // Every octet width (1, 2 and 3 digits) in every position, and the extremes.
+    std::vector<uint32_t> addresses = {0, 0xffffffffu, 0x0a000001u, 0xc0a80164u};
+    for (const uint32_t octet : {0u, 7u, 10u, 99u, 100u, 255u})
+    {
+        for (int shift = 0; shift < 32; shift += 8)
+        {
+            addresses.push_back((octet << shift) | (0x01010101u & ~(0xffu << shift)));
+        }
+    }
+    for (const uint32_t ip : addresses)
+    {
+        std::ostringstream printed;
+        ns3::Ipv4Address(ip).Print(printed);
+        const Address address =
+            ToSipAddress(ns3::InetSocketAddress(ns3::Ipv4Address(ip), 5070), Transport::Udp);
+        EXPECT_EQ(address.host, printed.str());
+        EXPECT_EQ(address.port, 5070);
+    }
+}
+
 TEST_F(TwoNodeTest, EchoDeliversBytesIntactAndTimerFiresOnTime)
 {
     ScriptedEndpoint* client = nullptr;
