@@ -10,20 +10,6 @@
 namespace sipsim
 {
 
-namespace
-{
-
-/// The packet's bytes, copied into a buffer that keeps its capacity from packet to packet.
-const std::string&
-BytesInto(const ns3::Ptr<const ns3::Packet>& packet, std::string& buffer)
-{
-    buffer.resize(packet->GetSize());
-    packet->CopyData(reinterpret_cast<uint8_t*>(buffer.data()), buffer.size());
-    return buffer;
-}
-
-} // namespace
-
 const char*
 MessageStatusName(MessageStatus status)
 {
@@ -158,7 +144,7 @@ MessageTracker::OnTx(TimePoint now, NodeId from, ns3::Ptr<const ns3::Packet> pac
 {
     // Rows before this one may have been resolved since the last transmission.
     Flush();
-    const std::string& bytes = BytesInto(packet, m_bytes);
+    const std::string& bytes = CopyPacketBytes(*packet, m_bytes);
     const MessageInfo info = SummarizeMessage(bytes);
     Record record;
     const NodeId to = NodeOfHost(destination.host);
@@ -267,7 +253,8 @@ MessageTracker::OnRx(TimePoint, NodeId at, ns3::Ptr<const ns3::Packet> packet,
     }
     else
     {
-        seq = TakeByContent(ContentKey(NodeOfHost(source.host), at, BytesInto(packet, m_bytes)));
+        seq = TakeByContent(
+            ContentKey(NodeOfHost(source.host), at, CopyPacketBytes(*packet, m_bytes)));
     }
     if (!seq)
     {
@@ -309,7 +296,8 @@ MessageTracker::OnAppDrop(TimePoint now, NodeId at, ns3::Ptr<const ns3::Packet> 
         }
         return;
     }
-    if (auto seq = TakeByContent(ContentKey(at, NodeOfHost(peer.host), BytesInto(packet, m_bytes))))
+    if (auto seq =
+            TakeByContent(ContentKey(at, NodeOfHost(peer.host), CopyPacketBytes(*packet, m_bytes))))
     {
         Resolve(*seq, MessageStatus::Dropped, reason);
     }

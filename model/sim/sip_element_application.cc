@@ -55,6 +55,14 @@ ToSipAddress(const ns3::InetSocketAddress& a, Transport transport)
     return Address{std::move(host), a.GetPort(), transport};
 }
 
+const std::string&
+CopyPacketBytes(const ns3::Packet& packet, std::string& buffer)
+{
+    buffer.resize(packet.GetSize());
+    packet.CopyData(reinterpret_cast<uint8_t*>(buffer.data()), buffer.size());
+    return buffer;
+}
+
 std::optional<ns3::Ipv4Address>
 ParseIpv4(const std::string& host)
 {
@@ -237,15 +245,13 @@ SipElementApplication::HandleUdpRead(ns3::Ptr<ns3::Socket> socket)
         m_rxTrace(packet, source);
         if (m_rxBufferInUse || UsesCpuModel())
         {
-            std::string bytes(packet->GetSize(), '\0');
-            packet->CopyData(reinterpret_cast<uint8_t*>(bytes.data()), bytes.size());
+            std::string bytes;
+            CopyPacketBytes(*packet, bytes);
             Arrive(std::move(bytes), source);
             continue;
         }
         m_rxBufferInUse = true;
-        m_rxBuffer.resize(packet->GetSize());
-        packet->CopyData(reinterpret_cast<uint8_t*>(m_rxBuffer.data()), m_rxBuffer.size());
-        Deliver(m_rxBuffer, source);
+        Deliver(CopyPacketBytes(*packet, m_rxBuffer), source);
         m_rxBufferInUse = false;
     }
 }

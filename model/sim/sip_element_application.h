@@ -32,6 +32,9 @@ ns3::Time ToNs3Time(TimePoint t);
 Address ToSipAddress(const ns3::InetSocketAddress& a, Transport transport);
 /// Parses a dotted-quad host; std::nullopt for names and IPv6 (no DNS in the simulation).
 std::optional<ns3::Ipv4Address> ParseIpv4(const std::string& host);
+/// The packet's bytes, copied into `buffer` (replacing what it held; a reused buffer keeps
+/// its capacity from packet to packet). Returns `buffer`.
+const std::string& CopyPacketBytes(const ns3::Packet& packet, std::string& buffer);
 
 /// ns-3 driver of one sans-I/O SIP element (sipsim::Endpoint): it owns the sockets and a
 /// single timer, feeds the core what arrives and flushes what the core wants sent.

@@ -1,7 +1,6 @@
 #include "abnf.h"
 #include "headers.h"
 
-
 namespace sipsim
 {
 
