@@ -17,7 +17,7 @@ MessageHandOff::MessageHandOff(std::size_t window, std::shared_ptr<LastBytesHash
 }
 
 void
-MessageHandOff::Submit(std::string_view bytes, std::shared_ptr<const SipMessage> message)
+MessageHandOff::Submit(const SharedBytes& bytes, std::shared_ptr<const SipMessage> message)
 {
     if (!message)
     {
@@ -25,7 +25,7 @@ MessageHandOff::Submit(std::string_view bytes, std::shared_ptr<const SipMessage>
     }
     const uint64_t hash = m_hasher->Hash(bytes);
     m_index.Add(hash, m_firstSeq + m_entries.size());
-    m_entries.push_back(Entry{hash, std::string(bytes), std::move(message)});
+    m_entries.push_back(Entry{hash, bytes, std::move(message)});
     ++m_counters.submitted;
     Trim();
 }
@@ -33,8 +33,9 @@ MessageHandOff::Submit(std::string_view bytes, std::shared_ptr<const SipMessage>
 std::shared_ptr<const SipMessage>
 MessageHandOff::Take(std::string_view bytes)
 {
-    const std::optional<uint64_t> seq = m_index.Take(
-        HashBytes(bytes), [&](uint64_t s) { return m_entries[s - m_firstSeq].bytes == bytes; });
+    const std::optional<uint64_t> seq = m_index.Take(HashBytes(bytes), [&](uint64_t s) {
+        return m_entries[s - m_firstSeq].bytes.Str() == bytes;
+    });
     if (!seq)
     {
         ++m_counters.missed;
@@ -43,7 +44,7 @@ MessageHandOff::Take(std::string_view bytes)
     Entry& entry = m_entries[*seq - m_firstSeq];
     std::shared_ptr<const SipMessage> message = std::move(entry.message);
     entry.message = nullptr;
-    std::string().swap(entry.bytes);
+    entry.bytes = SharedBytes();
     ++m_counters.taken;
     Trim();
     return message;

@@ -13,6 +13,7 @@
 
 #include "bytes_index.h"
 #include "sip/message.h"
+#include "sip/shared_bytes.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -41,8 +42,8 @@ public:
     explicit MessageHandOff(std::size_t window = 4096,
                             std::shared_ptr<LastBytesHash> hasher = nullptr);
 
-    /// `message` is what `bytes` serialise.
-    void Submit(std::string_view bytes, std::shared_ptr<const SipMessage> message);
+    /// `message` is what `bytes` serialise; the entry shares the bytes rather than copying them.
+    void Submit(const SharedBytes& bytes, std::shared_ptr<const SipMessage> message);
     /// The message submitted with exactly these bytes, or null.
     std::shared_ptr<const SipMessage> Take(std::string_view bytes);
 
@@ -52,7 +53,7 @@ private:
     struct Entry
     {
         uint64_t hash = 0;
-        std::string bytes;
+        SharedBytes bytes;
         std::shared_ptr<const SipMessage> message; ///< null once taken
     };
 

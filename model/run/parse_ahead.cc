@@ -41,11 +41,11 @@ ParseAhead::~ParseAhead()
 }
 
 void
-ParseAhead::Submit(std::string bytes)
+ParseAhead::Submit(const SharedBytes& bytes)
 {
     auto job = std::make_unique<Job>();
     job->hash = HashBytes(bytes);
-    job->bytes = std::move(bytes);
+    job->bytes = bytes;
     Job* raw = job.get();
     m_index.Add(raw->hash, m_firstSeq + m_jobs.size());
     m_jobs.push_back(std::move(job));
@@ -68,7 +68,7 @@ std::optional<InboundResult>
 ParseAhead::Take(std::string_view bytes)
 {
     const std::optional<uint64_t> seq = m_index.Take(
-        HashBytes(bytes), [&](uint64_t s) { return m_jobs[s - m_firstSeq]->bytes == bytes; });
+        HashBytes(bytes), [&](uint64_t s) { return m_jobs[s - m_firstSeq]->bytes.Str() == bytes; });
     if (!seq)
     {
         ++m_counters.missed;

@@ -10,6 +10,7 @@
 
 #include "bytes_index.h"
 #include "core/inbound.h"
+#include "sip/shared_bytes.h"
 #include "sip/validated_lines.h"
 
 #include <atomic>
@@ -52,7 +53,8 @@ public:
     ParseAhead(const ParseAhead&) = delete;
     ParseAhead& operator=(const ParseAhead&) = delete;
 
-    void Submit(std::string bytes);
+    /// Queues `bytes` for the worker, which shares them (they are immutable) rather than copying.
+    void Submit(const SharedBytes& bytes);
     /// The result for these bytes, waiting for the worker if it is not done yet.
     std::optional<InboundResult> Take(std::string_view bytes);
 
@@ -61,7 +63,7 @@ public:
 private:
     struct Job
     {
-        std::string bytes;
+        SharedBytes bytes;
         uint64_t hash = 0;
         InboundResult result;
         std::atomic<bool> done{false};

@@ -1,6 +1,8 @@
 #ifndef SIPSIM_SIP_TYPES_H
 #define SIPSIM_SIP_TYPES_H
 
+#include "shared_bytes.h"
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -68,11 +70,12 @@ class SipMessage;
 /// Bytes the core wants sent. `retransmission` marks a timer-driven resend of bytes sent
 /// before, so observers can count retransmissions without re-parsing. `message` is the
 /// message `data` serialises (null when the core has none): a receiver in the same process
-/// may take it instead of parsing the bytes (see MessageHandOff in the simulation).
+/// may take it instead of parsing the bytes (see MessageHandOff in the simulation). `data` is
+/// shared with the transaction that keeps it for retransmission.
 struct Transmit
 {
     Address destination;
-    std::string data;
+    SharedBytes data;
     bool retransmission = false;
     std::shared_ptr<const SipMessage> message;
 };

@@ -32,7 +32,7 @@ private:
 
     Duration m_interval{0}; ///< current Timer A interval
     bool m_timerC;
-    std::string m_ackWire;
+    SharedBytes m_ackWire;
     std::shared_ptr<const SipMessage> m_ack; ///< what m_ackWire serialises
 };
 

@@ -102,7 +102,7 @@ InviteServerTransaction::SendResponse(SipMessage response)
         Settle();
         m_accepted2xxDigest = HashBytes(LastWire());
         m_accepted2xxSize = LastWire().size();
-        std::string().swap(LastWire());
+        ForgetLastWire();
         Arm(TimerId::L, InitialTimerValue(Timers(), TimerId::L, Reliable()));
         return true;
     }

@@ -66,7 +66,7 @@ CountRetransmission(TxnCounters& counters, const SipMessage& message)
 // ---- TxnContext -------------------------------------------------------------------------
 
 void
-TxnContext::Send(const Address& destination, std::string data, bool retransmission,
+TxnContext::Send(const Address& destination, SharedBytes data, bool retransmission,
                  std::shared_ptr<const SipMessage> message)
 {
     m_transmits.push_back(
@@ -211,7 +211,7 @@ void
 ClientTransaction::Settle()
 {
     ReleaseRequest();
-    std::string().swap(m_wire);
+    m_wire = SharedBytes();
     m_sent.reset();
 }
 

@@ -38,7 +38,7 @@ public:
     const TxnCounters& Counters() const { return m_counters; }
 
     /// Queues `data` for `destination`; `message` is what the bytes serialise (Transmit).
-    void Send(const Address& destination, std::string data, bool retransmission,
+    void Send(const Address& destination, SharedBytes data, bool retransmission,
               std::shared_ptr<const SipMessage> message);
     void Emit(TxnEvent event) { m_events.push_back(std::move(event)); }
 
@@ -176,7 +176,7 @@ protected:
     void Settle();
 
 private:
-    std::string m_wire;
+    SharedBytes m_wire;
     std::shared_ptr<const SipMessage> m_sent; ///< what m_wire serialises, for each Transmit
 };
 
@@ -207,7 +207,9 @@ protected:
     /// Re-sends the last response (counted as a response retransmission); false if none.
     bool ResendLast();
     /// The bytes of the last response sent.
-    std::string& LastWire() { return m_lastWire; }
+    const SharedBytes& LastWire() const { return m_lastWire; }
+    /// Lets go of the last response's bytes once they will not be sent again.
+    void ForgetLastWire() { m_lastWire = SharedBytes(); }
     /// After the final response: only its bytes and status are needed again. A transaction
     /// matched by RFC 2543 rules keeps everything, as those compare To tags of both messages.
     void Settle();
@@ -216,7 +218,7 @@ private:
     Address m_responseTarget;
     /// The last response; null before the first and once settled (m_lastWire stays).
     std::shared_ptr<const SipMessage> m_lastResponse;
-    std::string m_lastWire;
+    SharedBytes m_lastWire;
     int m_lastStatus = 0;
     bool m_hasLast = false;
     bool m_legacy = false; ///< the request's branch lacks the RFC 3261 magic cookie

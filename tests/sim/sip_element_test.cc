@@ -240,8 +240,10 @@ TEST_F(TwoNodeTest, ResolverMapsHostNames)
         return std::nullopt;
     });
     At(Seconds(1), [&] {
-        client->outbox.push_back(
-            {{"server.example.com", 5060, Transport::Udp}, "hi", false, nullptr});
+        Transmit hello;
+        hello.destination = Address{"server.example.com", 5060, Transport::Udp};
+        hello.data = "hi";
+        client->outbox.push_back(std::move(hello));
         clientApp->Flush();
     });
     ns3::Simulator::Run();

@@ -26,6 +26,8 @@ TEST(InviteClient, UdpRetransmitsAtExactTimesThenTimerB)
     {
         EXPECT_TRUE(d.sent[i].transmit.retransmission);
         EXPECT_EQ(d.sent[i].transmit.data, d.sent[0].transmit.data);
+        // Retransmissions share the bytes the transaction kept rather than copying them.
+        EXPECT_EQ(d.sent[i].transmit.data.data(), d.sent[0].transmit.data.data());
         EXPECT_EQ(d.sent[i].transmit.destination, kBob);
     }
     const auto timeouts = d.EventsOf<ClientTimeout>();

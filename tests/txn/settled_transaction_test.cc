@@ -17,9 +17,9 @@ SentWith(const LayerDriver& d, const std::string& prefix)
     std::vector<std::string> out;
     for (const auto& record : d.sent)
     {
-        if (record.transmit.data.compare(0, prefix.size(), prefix) == 0)
+        if (record.transmit.data.Str().compare(0, prefix.size(), prefix) == 0)
         {
-            out.push_back(record.transmit.data);
+            out.push_back(record.transmit.data.Str());
         }
     }
     return out;

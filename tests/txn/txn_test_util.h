@@ -51,7 +51,10 @@ struct SentRecord
 {
     TimePoint time;
     Transmit transmit;
-    std::string StartLine() const { return transmit.data.substr(0, transmit.data.find("\r\n")); }
+    std::string StartLine() const
+    {
+        return transmit.data.Str().substr(0, transmit.data.Str().find("\r\n"));
+    }
 };
 
 struct EventRecord
@@ -155,7 +158,7 @@ public:
         std::vector<double> out;
         for (const auto& record : sent)
         {
-            if (record.transmit.data.compare(0, prefix.size(), prefix) == 0)
+            if (record.transmit.data.Str().compare(0, prefix.size(), prefix) == 0)
             {
                 out.push_back(ToSeconds(record.time));
             }
